@@ -1,0 +1,249 @@
+"""Command line: qa index | ask | facts | eval.
+
+Every failure a user can cause (bad file, bad question, missing or stale index) ends with a
+one-line message on stderr and a non-zero exit code, never a traceback (QA_DEBUG=1 shows it).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .config import Settings
+
+EXIT_USAGE = 2
+EXIT_INPUT = 3  # bad file / question / index
+EXIT_BUSY = 4  # another build holds the lock
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    bar = tqdm(total=100, file=sys.stderr, bar_format="{l_bar}{bar}| {desc}", leave=False)
+
+    def progress(message: str, fraction: float) -> None:
+        bar.n = int(fraction * 100)
+        bar.set_description_str(message[:60])
+        bar.refresh()
+        if fraction >= 1.0:
+            bar.close()
+
+    return progress
+
+
+def _settings(args) -> Settings:
+    return Settings.from_args(corpus=getattr(args, "corpus", None), index=getattr(args, "index", None),
+                              model=getattr(args, "model", None))
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_index(args) -> int:
+    from .index import build_index
+
+    settings = _settings(args)
+    report = build_index(settings, rebuild=args.rebuild, progress=_progress_bar(), lock_timeout=args.wait)
+    _print_build(report, settings)
+    if args.watch:
+        return _watch(settings, args.interval)
+    return EXIT_INPUT if report.skipped and not (report.added or report.changed or report.unchanged) else 0
+
+
+def _print_build(report, settings: Settings) -> None:
+    for f, why in report.skipped.items():
+        print(f"skipped {f}: {why}", file=sys.stderr)
+    if report.up_to_date and not report.swapped:
+        print(f"index {settings.index_dir} is up to date ({report.total_chunks} chunks)")
+        return
+    print(f"indexed {settings.corpus_dir} -> {settings.index_dir}: "
+          f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
+          f"{len(report.unchanged)} unchanged; {report.embedded_chunks} of {report.total_chunks} chunks embedded "
+          f"in {report.seconds:.1f}s")
+
+
+def _watch(settings: Settings, interval: float) -> int:
+    """Poll the corpus folder and update the index when a report is added, changed or removed."""
+    from .embed import Embedder
+    from .index import build_index
+    from .ingest import corpus_signature
+
+    embedder = Embedder(settings.model)
+    seen = corpus_signature(settings.corpus_dir)
+    print(f"watching {settings.corpus_dir} every {interval:g}s (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(interval)
+            now = corpus_signature(settings.corpus_dir)
+            if now != seen:
+                seen = now
+                _print_build(build_index(settings, embedder, progress=_progress_bar(), lock_timeout=600), settings)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _open_engine(args):
+    from .engine import Engine
+
+    settings = _settings(args)
+    return Engine.open(settings, build_if_missing=True, progress=_progress_bar())
+
+
+def cmd_ask(args) -> int:
+    from .question import QuestionError
+
+    if args.file is None and args.question is None:
+        print("qa ask: give a question or --file questions.jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    rows = _read_questions(args.file) if args.file else [{"id": None, "question": args.question}]
+    engine = _open_engine(args)
+    failed = 0
+    for row in rows:
+        try:
+            answer = engine.ask(row.get("question"), k=args.k, id=row.get("id"))
+        except QuestionError as e:
+            failed += 1
+            if not args.json:
+                print(f"qa ask: {e}", file=sys.stderr)
+                continue
+            from .records import Answer
+            answer = Answer(question=str(row.get("question")), status="abstained", kind="none",
+                            answer=str(e), id=row.get("id"))
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(_render_text(answer, engine))
+    return EXIT_INPUT if failed else 0
+
+
+def _read_questions(path: str) -> list[dict]:
+    from .question import QuestionError
+
+    p = Path(path)
+    if not p.is_file():
+        raise QuestionError(f"question file not found: {path}")
+    rows = []
+    for n, line in enumerate(p.read_text(encoding="utf-8-sig").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise QuestionError(f"{p.name} line {n}: not valid JSON") from None
+        if not isinstance(row, dict) or "question" not in row:
+            raise QuestionError(f"{p.name} line {n}: needs an object with a 'question' field")
+        rows.append(row)
+    return rows
+
+
+def _render_text(answer, engine) -> str:
+    lines = [f"问：{answer.question}", f"答：{answer.answer}" if answer.kind != "passage" else "相关段落："]
+    for i, c in enumerate(answer.citations, 1):
+        title = engine.index.documents[c.doc].title if c.doc in engine.index.documents else c.doc
+        lines.append(f"[{i}] {title}（{c.doc} {c.start}:{c.end}）")
+        if c.section:
+            lines.append(f"    {c.section}")
+        lines.append(f"    {c.text}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_facts(args) -> int:
+    from .figures import FigureTable
+
+    engine = _open_engine(args)
+    if args.doc and args.doc not in engine.index.documents:
+        print(f"qa facts: no report named '{args.doc}'; indexed: {', '.join(engine.index.documents)}",
+              file=sys.stderr)
+        return EXIT_INPUT
+    table = FigureTable(engine.figures(args.doc))
+    if args.csv:
+        table.to_csv(Path(args.csv))
+        print(f"wrote {len(table.rows())} figures to {args.csv}")
+        return 0
+    for f in table.rows():
+        change = f" {f.direction}{f.change_value}{f.change_unit or ''}" if f.direction else ""
+        print(f"{f.doc}\t{f.item}\t{f.value_text}{f.unit}{change}\t{f.period}\t{f.scope}\t{f.status}\t{f.section}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation.runner import main as eval_main
+
+    return eval_main(args)
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qa", description="Question answering over Chinese finance reports")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp, corpus=True):
+        sp.add_argument("--index", help="index folder (default: ./index or $QA_INDEX_DIR)")
+        if corpus:
+            sp.add_argument("--corpus", help="folder of reports (default: ./corpus or $QA_CORPUS_DIR)")
+        sp.add_argument("--model", help="sentence-transformers model name or path (default: multilingual-e5-small)")
+
+    sp = sub.add_parser("index", help="build or update the index")
+    common(sp)
+    sp.add_argument("--rebuild", action="store_true", help="re-parse and re-embed every report")
+    sp.add_argument("--watch", action="store_true", help="keep running and index reports dropped into the corpus")
+    sp.add_argument("--interval", type=float, default=5.0, help="seconds between corpus checks with --watch")
+    sp.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another build's lock")
+    sp.set_defaults(func=cmd_index)
+
+    sp = sub.add_parser("ask", help="answer a question")
+    sp.add_argument("question", nargs="?")
+    common(sp)
+    sp.add_argument("-k", type=int, default=5, help="passages to cite")
+    sp.add_argument("--json", action="store_true", help="print the answer record as JSON")
+    sp.add_argument("--file", help="JSON lines with 'question' (and 'id'); one record per line out")
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("facts", help="show or export the extracted figures")
+    common(sp)
+    sp.add_argument("--doc", help="only this report (file name without extension)")
+    sp.add_argument("--csv", help="write a CSV (UTF-8 with BOM, opens in Excel)")
+    sp.set_defaults(func=cmd_facts)
+
+    sp = sub.add_parser("eval", help="run a benchmark question set")
+    sp.add_argument("set", help="question set (JSON lines)")
+    common(sp)
+    sp.add_argument("--json", dest="json_out", help="write results as JSON")
+    sp.add_argument("--md", help="write results as Markdown")
+    sp.add_argument("--baselines", action="store_true", help="also score BM25-only, dense-only and llama-index")
+    sp.add_argument("-k", type=int, default=5)
+    sp.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .engine import IndexUnusable
+    from .index import BuildLocked
+    from .ingest import IngestError
+    from .question import QuestionError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BuildLocked as e:
+        print(f"qa {args.command}: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    except (IngestError, IndexUnusable, QuestionError) as e:
+        print(f"qa {args.command}: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # last resort: a message, not a traceback
+        if os.environ.get("QA_DEBUG"):
+            raise
+        print(f"qa {args.command}: internal error: {type(e).__name__}: {e} (set QA_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Configuration in one place: paths, model, retrieval and input limits.
+
+Values come from (highest first) explicit arguments / CLI flags, environment variables, defaults.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+# Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
+INDEX_FORMAT_VERSION = 1
+CHUNKER_VERSION = 1
+EXTRACTOR_VERSION = 1
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_QUESTION_CHARS = 2000
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+@dataclass
+class Settings:
+    corpus_dir: Path = field(default_factory=lambda: _env_path("QA_CORPUS_DIR", PROJECT_ROOT / "corpus"))
+    index_dir: Path = field(default_factory=lambda: _env_path("QA_INDEX_DIR", PROJECT_ROOT / "index"))
+    model: str = field(default_factory=lambda: os.environ.get("QA_MODEL", DEFAULT_MODEL))
+    top_k: int = 5
+    # Candidates taken from each retriever before reciprocal-rank fusion.
+    fusion_depth: int = 50
+    rrf_k: int = 60
+    # Chunking: a chunk stays one idea; short sentences are merged up to this length.
+    chunk_max_chars: int = 240
+    chunk_min_chars: int = 40
+
+    @classmethod
+    def from_args(cls, corpus: str | Path | None = None, index: str | Path | None = None,
+                  model: str | None = None) -> "Settings":
+        s = cls()
+        if corpus:
+            s.corpus_dir = Path(corpus).expanduser()
+        if index:
+            s.index_dir = Path(index).expanduser()
+        if model:
+            s.model = model
+        return s

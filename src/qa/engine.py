@@ -1,0 +1,123 @@
+"""Engine: the loaded index, embedder and answerer behind every surface (CLI, app, eval).
+
+The engine holds one immutable snapshot (index + retriever); `update()` builds the next index
+generation and swaps the snapshot reference, so questions being answered meanwhile keep a
+consistent view and nothing needs a lock on the query path.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .index import BuildReport, Index, IndexUnusable, Progress, build_index, live_generation, load_index
+from .records import Answer, Document, Figure
+from .retrieve import HybridRetriever
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    index: Index
+    retriever: HybridRetriever
+
+
+class Engine:
+    def __init__(self, settings: Settings, embedder=None):
+        self.settings = settings
+        self._embedder = embedder
+        self._snapshot: _Snapshot | None = None
+        self._update_lock = threading.Lock()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, build_if_missing: bool = True,
+             progress: Progress | None = None, embedder=None) -> "Engine":
+        """Load the index (building it first when missing and a corpus is there)."""
+        engine = cls(settings or Settings(), embedder)
+        if live_generation(engine.settings.index_dir) is None:
+            if not build_if_missing:
+                raise IndexUnusable(f"no index in {engine.settings.index_dir}; build one with: qa index")
+            engine.update(progress)
+        else:
+            engine._load()
+        return engine
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embed import Embedder
+            self._embedder = Embedder(self.settings.model)
+        return self._embedder
+
+    def _load(self) -> None:
+        index = load_index(self.settings.index_dir, expected_model=self._expected_model())
+        self._snapshot = _Snapshot(index, HybridRetriever(index, self.embedder, self.settings))
+
+    def _expected_model(self) -> str:
+        return self._embedder.name if self._embedder is not None else self.settings.model
+
+    def update(self, progress: Progress | None = None, rebuild: bool = False,
+               lock_timeout: float = 600) -> BuildReport:
+        """Re-index what changed in the corpus folder and switch to the new index."""
+        with self._update_lock:
+            report = build_index(self.settings, self.embedder, rebuild=rebuild, progress=progress,
+                                 lock_timeout=lock_timeout)
+            if report.swapped or self._snapshot is None:
+                self._load()
+            return report
+
+    def add_report(self, path: Path, progress: Progress | None = None) -> BuildReport:
+        """Validate a report, copy it into the corpus folder and update the index.
+
+        The file is read (decoded, checked for Chinese text) before it is copied, so a bad file
+        never reaches the corpus and never touches the index.
+        """
+        from .ingest import read_document
+
+        path = Path(path)
+        read_document(path)  # raises IngestError with a clear message
+        self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+        target = self.settings.corpus_dir / path.name
+        tmp = target.with_name(f".{target.name}.{time.monotonic_ns()}.part")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
+        return self.update(progress)
+
+    # --- queries ------------------------------------------------------------------------------
+
+    @property
+    def index(self) -> Index:
+        if self._snapshot is None:
+            self._load()
+        return self._snapshot.index
+
+    def ask(self, question: str, k: int | None = None, id=None) -> Answer:
+        """Answer one question. Raises QuestionError for an unusable question."""
+        from .answer import answer_question
+
+        snap = self._snapshot or (self._load() or self._snapshot)
+        t0 = time.perf_counter()
+        answer = answer_question(question, snap.index, snap.retriever, k or self.settings.top_k)
+        answer.id = id
+        answer.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def documents(self) -> list[dict]:
+        """Indexed reports with their metadata and counts."""
+        idx = self.index
+        out = []
+        for name, doc in idx.documents.items():
+            info = idx.manifest["docs"].get(name, {})
+            out.append({**doc.meta(), "chunks": info.get("chunks", 0), "figures": info.get("figures", 0),
+                        "file": info.get("file", "")})
+        return out
+
+    def document(self, name: str) -> Document:
+        return self.index.documents[name]
+
+    def figures(self, doc: str | None = None) -> list[Figure]:
+        return [f for f in self.index.figures if doc is None or f.doc == doc]

@@ -1,0 +1,172 @@
+"""Ingest: a report file -> `Document` (decoded text + metadata).
+
+Decoding and non-text formats live in `formats.py`; this module validates the input, reads
+metadata from the text (title, region, years, kind) and applies an optional sidecar
+`<name>.meta.json` next to the report, whose keys override what was guessed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from .config import MAX_FILE_BYTES
+from .formats import SUPPORTED_SUFFIXES, FormatError, decode_text, extract_text
+from .records import Document
+
+SIDECAR_SUFFIX = ".meta.json"
+
+KIND_LABELS = {
+    "final_accounts": "决算报告",
+    "budget_report": "预算报告",
+    "gov_work_report": "政府工作报告",
+    "work_report": "工作报告",
+    "other": "报告",
+}
+
+
+class IngestError(ValueError):
+    """A report that cannot be indexed; the message names the file and the reason."""
+
+
+def discover(corpus_dir: Path) -> list[Path]:
+    """Report files directly under `corpus_dir`, sorted by name (sidecars and hidden files skipped)."""
+    if not corpus_dir.is_dir():
+        raise IngestError(f"corpus folder not found: {corpus_dir}")
+    out = []
+    for p in sorted(corpus_dir.iterdir()):
+        if p.name.startswith(".") or p.name.endswith(SIDECAR_SUFFIX) or not p.is_file():
+            continue
+        if p.suffix.lower() in SUPPORTED_SUFFIXES:
+            out.append(p)
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_document(path: Path | str) -> Document:
+    """Read, decode and describe one report. Raises IngestError with a clear message."""
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{path.name}: unsupported file type '{suffix}' "
+                          f"(supported: {', '.join(sorted(SUPPORTED_SUFFIXES))})")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(f"{path.name}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise IngestError(f"{path.name}: {size / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 2**20} MB limit")
+    data = path.read_bytes()
+    try:
+        if suffix in (".txt", ".md"):
+            text, encoding = decode_text(data, path.name)
+        else:
+            text, encoding = extract_text(path, data), suffix.lstrip(".")
+    except FormatError as e:
+        raise IngestError(str(e)) from None
+    if not text.strip():
+        raise IngestError(f"{path.name}: no text found in the file")
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 20:
+        raise IngestError(f"{path.name}: no Chinese text found; report-qa indexes Chinese reports")
+    doc = Document(name=path.stem, text=text, path=str(path), encoding=encoding,
+                   sha256=hashlib.sha256(data).hexdigest())
+    describe(doc)
+    _apply_sidecar(doc, path)
+    return doc
+
+
+# --- metadata -------------------------------------------------------------------------------
+
+_REGION = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:自治州|自治县|自治区|地区|盟|旗|省|市|州|县|区))"
+    r"(?=\d{4}年|财政局|人民政府|人民代表大会|第[一二三四五六七八九十]|本级|级)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+
+
+def describe(doc: Document) -> None:
+    """Fill title, region, years and kind from the text (best effort, in place)."""
+    head = doc.text[:1500]
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
+    title = ""
+    for ln in lines[:6]:
+        # A title is a short line that is not a sentence and names a report.
+        if len(ln) <= 90 and not ln.endswith(("。", "：", ":")) and re.search(r"报告|汇报|决算|预算|总结", ln):
+            title = ln.strip("（）() ")
+            if "（书面）" in ln:
+                title = ln
+            break
+    doc.kind = _kind(title or head)
+    years = _YEAR.findall(title) if title else []
+    if not years:
+        years = [y for y, _ in Counter(_YEAR.findall(head)).most_common(2)]
+    doc.years = sorted({int(y) for y in years})
+    doc.region = _region(title, head)
+    if not title:
+        yr = f"{doc.years[0]}年" if doc.years else ""
+        title = f"{doc.region or ''}{yr}{KIND_LABELS[doc.kind]}"
+    doc.title = title
+
+
+def _kind(text: str) -> str:
+    if "决算" in text and "预算执行" not in text:
+        return "final_accounts"
+    if "政府工作报告" in text:
+        return "gov_work_report"
+    if re.search(r"预算执行|预算草案|预算\(草案\)|预算（草案）", text):
+        return "budget_report"
+    if re.search(r"工作情况|工作总结|工作汇报|汇报", text):
+        return "work_report"
+    return "other"
+
+
+def _region(title: str, head: str) -> str:
+    for text in (title, head):
+        text = re.sub(r"^关于", "", text)
+        for m in _REGION.finditer(text):
+            name = m.group(1)
+            name = re.sub(r"^(?:关于|全|本|我|在|向|受)", "", name)
+            if len(name) >= 2 and not name.startswith(("全", "本")):
+                return name
+    if "国务院" in head or "全国人民代表大会" in head:
+        return "全国"
+    return ""
+
+
+def _apply_sidecar(doc: Document, path: Path) -> None:
+    side = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not side.is_file():
+        return
+    try:
+        meta = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IngestError(f"{side.name}: not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise IngestError(f"{side.name}: must hold a JSON object")
+    for key in ("title", "region", "kind"):
+        if isinstance(meta.get(key), str):
+            setattr(doc, key, meta[key])
+    if "years" in meta:
+        ys = meta["years"] if isinstance(meta["years"], list) else [meta["years"]]
+        doc.years = sorted(int(y) for y in ys)
+
+
+def corpus_signature(corpus_dir: Path) -> tuple:
+    """Cheap change detector for watching a folder: (name, size, mtime) of every report file."""
+    try:
+        files = discover(corpus_dir)
+    except IngestError:
+        return ()
+    sig = []
+    for p in files:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        sig.append((p.name, st.st_size, st.st_mtime_ns))
+    return tuple(sig)
