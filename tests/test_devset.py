@@ -1,0 +1,145 @@
+"""Validates the public dev question set eval/dev.jsonl against the reports it was written from.
+
+The reports live beside the project in ../shared/corpus; without them the evidence checks
+cannot run, so the module skips (the structural checks need the reports' text too).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV_SET = ROOT / "eval" / "dev.jsonl"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+FIRST_REPORT = "2023_county_finance_bureau_work_report"
+
+TYPES = {"lookup", "change", "superlative", "compare", "arithmetic", "descriptive", "unanswerable", "english"}
+# Types whose gold value is read off the text, so it must sit inside the evidence.
+VERBATIM_TYPES = {"lookup", "change", "superlative", "compare", "english"}
+NO_VALUE_TYPES = {"descriptive", "unanswerable"}
+FIELDS = ("id", "doc", "question", "type", "answer_value", "answer_unit", "answer_text",
+          "answer_entity", "evidence", "difficulty")
+DIRECTION_WORDS = ("增长", "下降", "增加", "减少", "持平")
+# With several reports indexed, a question about any report but the first must say which one:
+# by year or by place. Place names of the reports the set currently covers.
+PLACES = {
+    "2018_sanming_city_budget_report": ("三明", "Sanming"),
+    "2019_nanyang_city_budget_report": ("南阳", "Nanyang"),
+    "2025_fushun_city_final_accounts_report": ("抚顺", "Fushun"),
+    "2025_shizuishan_city_budget_report": ("石嘴山", "Shizuishan"),
+    "2025_zhanjiang_city_budget_report": ("湛江", "Zhanjiang"),
+    "2025_honghe_prefecture_budget_report": ("红河", "蒙自", "Honghe"),
+    "2023_national_gov_work_report": ("政府工作报告", "国家", "全国", "national"),
+}
+
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"development corpus not found at {CORPUS} (it lives beside the project)")
+
+
+def _norm(s: str) -> str:
+    # NFKC folds full-width digits, letters and ％ to ASCII.
+    return unicodedata.normalize("NFKC", s)
+
+
+def _evidence_list(row: dict) -> list[str]:
+    ev = row["evidence"]
+    if ev is None:
+        return []
+    return ev if isinstance(ev, list) else [ev]
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    with DEV_SET.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def texts(rows: list[dict]) -> dict[str, str]:
+    out = {}
+    for doc in {r["doc"] for r in rows}:
+        path = CORPUS / f"{doc}.txt"
+        assert path.is_file(), f"dev set names a report that is not in the corpus: {doc}"
+        out[doc] = path.read_text(encoding="utf-8")
+    return out
+
+
+def test_size_and_coverage(rows: list[dict]) -> None:
+    assert len(rows) >= 200
+    docs = Counter(r["doc"] for r in rows)
+    assert len(docs) >= 4
+    assert docs[FIRST_REPORT] >= 40, "the first report must be well covered"
+    assert {r["type"] for r in rows} == TYPES
+
+
+def test_type_minimums(rows: list[dict]) -> None:
+    types = Counter(r["type"] for r in rows)
+    assert types["unanswerable"] >= 25
+    assert types["english"] >= 15
+    assert types["descriptive"] >= 25
+    assert types["arithmetic"] >= 20
+    assert types["superlative"] + types["compare"] >= 20
+
+
+def test_ids_unique_and_fields_present(rows: list[dict]) -> None:
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+    for r in rows:
+        assert set(FIELDS) <= set(r), (r.get("id"), set(FIELDS) - set(r))
+        assert r["type"] in TYPES, r["id"]
+        assert r["difficulty"] in {"easy", "medium", "hard"}, r["id"]
+        assert r["question"].strip() and r["answer_text"].strip(), r["id"]
+
+
+def test_value_fields_match_type(rows: list[dict]) -> None:
+    for r in rows:
+        if r["type"] in NO_VALUE_TYPES:
+            assert r["answer_value"] is None and r["answer_unit"] is None, r["id"]
+            continue
+        assert isinstance(r["answer_value"], str), r["id"]
+        try:
+            Decimal(_norm(r["answer_value"]).replace(",", ""))
+        except InvalidOperation:
+            pytest.fail(f"{r['id']}: answer_value is not a number: {r['answer_value']!r}")
+        assert r["answer_unit"], r["id"]
+        if r["type"] == "arithmetic":
+            assert re.fullmatch(r"-?\d+(\.\d{1,2})?", r["answer_value"]), (r["id"], "round to 2 decimals")
+        if r["type"] in {"superlative", "compare"}:
+            assert r["answer_entity"], r["id"]
+        if r["type"] == "change":
+            assert any(w in r["answer_text"] for w in DIRECTION_WORDS), r["id"]
+
+
+def test_evidence_is_verbatim(rows: list[dict], texts: dict[str, str]) -> None:
+    for r in rows:
+        evs = _evidence_list(r)
+        if r["type"] == "unanswerable":
+            assert not evs, f"{r['id']}: an unanswerable question has no evidence"
+            continue
+        assert evs, f"{r['id']}: answerable question without evidence"
+        for e in evs:
+            assert isinstance(e, str) and e, r["id"]
+            assert e in texts[r["doc"]], f"{r['id']}: evidence not verbatim in {r['doc']}: {e[:40]}…"
+
+
+def test_value_inside_evidence(rows: list[dict]) -> None:
+    for r in rows:
+        if r["type"] not in VERBATIM_TYPES:
+            continue
+        joined = _norm("".join(_evidence_list(r)))
+        assert _norm(r["answer_value"]) in joined, f"{r['id']}: {r['answer_value']} not in its evidence"
+
+
+def test_questions_about_other_reports_say_which(rows: list[dict], texts: dict[str, str]) -> None:
+    for r in rows:
+        if r["doc"] == FIRST_REPORT:
+            continue
+        years = [y for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", r["question"]) if y in texts[r["doc"]]]
+        named = any(p in r["question"] for p in PLACES.get(r["doc"], ()))
+        assert years or named, f"{r['id']}: names neither year nor place: {r['question']}"
