@@ -1,22 +1,652 @@
-"""Answer: a question -> an Answer record (figure, comparison, calculation, passage or none)."""
+"""Answer: a parsed question + the figure rows and passages of an index -> an Answer record.
+
+    Answerer(index, retriever).answer(question, k) -> Answer
+
+Figure questions are answered from rows (records.Figure), never from free text: the asked item
+is matched against row items, rows that contradict the asked period, scope, status or report
+are ruled out, and the answer text is built only from what the cited sentences say. When no
+row survives, the answer abstains and says what was sought. Descriptive questions get passages.
+"""
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
 from .index import Index
-from .question import validate_question
-from .records import Answer, Citation
+from .question import Query, parse_question, validate_question, variants
+from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
+MATCH_THRESHOLD = 0.72  # item similarity below this is "a different item"
+TIE_MARGIN = 0.03
 
-def passage_answer(question: str, index: Index, retriever: HybridRetriever, k: int,
-                   docs: list[str] | None = None) -> Answer:
-    hits = retriever.retrieve(question, k, docs)
-    if not hits:
-        return Answer(question=question, status="abstained", kind="none",
-                      answer="报告中没有找到与问题相关的内容。")
-    cites = [Citation(h.chunk.doc, h.chunk.start, h.chunk.end, h.chunk.text, h.chunk.section) for h in hits]
-    return Answer(question=question, kind="passage", answer=hits[0].chunk.text, citations=cites)
+_EXEC = {"执行", "完成", "决算", "预计", "实际"}
+_PLAN = {"预算", "计划", "草案"}
+_DECLINE = {"下降", "减少"}
+_COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
+_HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 
 
-def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5) -> Answer:
-    question = validate_question(question)
-    return passage_answer(question, index, retriever, k)
+# --- item similarity ------------------------------------------------------------------------
+
+@lru_cache(maxsize=65536)
+def coverage(a: str, b: str) -> float:
+    """Share of a's characters inside a common substring (length >= 2) of a and b."""
+    if not a:
+        return 0.0
+    if len(a) == 1:
+        return 1.0 if a in b else 0.0
+    covered = [False] * len(a)
+    i = 0
+    while i < len(a) - 1:
+        best = 0
+        for L in range(min(len(a) - i, 12), 1, -1):
+            if a[i:i + L] in b:
+                best = L
+                break
+        if best:
+            for j in range(i, i + best):
+                covered[j] = True
+            i += best - 1 if best > 2 else 1
+        else:
+            i += 1
+    return sum(covered) / len(a)
+
+
+def item_similarity(phrase: str, item: str) -> float:
+    """How well a question's item phrase names a row's item, 0..1 (synonyms considered)."""
+    best = 0.0
+    for v in variants(phrase):
+        s = 0.55 * coverage(v, item) + 0.45 * coverage(item, v)
+        head = _HEAD.search(item)
+        if head and head.group(1) not in v and coverage(v, item) < 1.0:
+            s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
+        best = max(best, s)
+        if best >= 0.999:
+            break
+    return best
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+
+
+# --- constraints ----------------------------------------------------------------------------
+
+_MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月")
+_UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月")
+
+
+def period_key(period: str) -> str:
+    """'2023年1-9月' / '截至9月底' -> '1-9月'; '全年' -> '全年'; else ''."""
+    if not period:
+        return ""
+    m = _MONTH_RANGE.search(period)
+    if m:
+        return f"{int(m.group(1))}-{int(m.group(2))}月"
+    m = _UNTIL.search(period)
+    if m:
+        return f"1-{int(m.group(1))}月"
+    if "上半年" in period:
+        return "1-6月"
+    if "全年" in period:
+        return "全年"
+    return ""
+
+
+def _scope_conflict(asked: str, fig: Figure) -> bool:
+    if not asked:
+        return False
+    scope = fig.scope or ("本级" if "本级" in fig.section.split(" > ")[-1] else "")
+    if not scope:
+        # an unlabelled figure is the whole area's unless its section says 本级
+        return "本级" in asked and "本级" not in fig.section
+    if ("本级" in asked) != ("本级" in scope):
+        return True
+    return False
+
+
+def _status_conflict(asked: str, fig: Figure) -> bool:
+    if not asked or not fig.status:
+        return False
+    a = "plan" if asked in _PLAN else "exec"
+    f = "plan" if fig.status in _PLAN else "exec" if fig.status in _EXEC else ""
+    return bool(f) and a != f
+
+
+def _year_conflict(years: list[int], fig: Figure, doc_years: list[int]) -> bool:
+    if not years:
+        return False
+    if fig.year is not None:
+        return fig.year not in years
+    return bool(doc_years) and not set(years) & set(doc_years)
+
+
+def _period_conflict(asked: str, fig: Figure) -> bool:
+    if not asked:
+        return False
+    have = period_key(fig.period)
+    if not have:
+        return asked == "全年" and False
+    return have != asked
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+def fmt_decimal(d: Decimal, places: int = 2) -> str:
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    s = format(q, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def _num(d: Decimal | None) -> float | None:
+    return None if d is None else float(d)
+
+
+def _signed_change(f: Figure) -> Decimal | None:
+    if f.change_value is None:
+        return None
+    return -f.change_value if f.direction in _DECLINE else f.change_value
+
+
+@dataclass
+class Scored:
+    fig: Figure
+    score: float
+
+
+class Answerer:
+    """Answers questions over one loaded index. Build once per index; thread-safe to call."""
+
+    def __init__(self, index: Index, retriever: HybridRetriever):
+        self.index = index
+        self.retriever = retriever
+        self.rows_by_doc: dict[str, list[Figure]] = defaultdict(list)
+        self.bigram_rows: dict[str, set[int]] = defaultdict(set)
+        for i, f in enumerate(index.figures):
+            self.rows_by_doc[f.doc].append(f)
+            for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
+                self.bigram_rows[g].add(i)
+        self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for c in index.chunks:
+            self._chunk_starts[c.doc].append((c.start, c.key))
+        self._pinyin = {n: _pinyin(d.region) for n, d in index.documents.items()}
+
+    # --- entry point ------------------------------------------------------------------------
+
+    def answer(self, question: str, k: int = 5) -> Answer:
+        question = validate_question(question)
+        q = parse_question(question)
+        docs, why = self.route(q)
+        if why:
+            return _abstain(question, why)
+        if not q.wants_figure or not q.items and q.qtype != "superlative":
+            return self.passages(question, q, docs, k)
+        hits = self.retriever.retrieve(q.norm, 20, docs)
+        ranks = {h.chunk.key: r for r, h in enumerate(hits)}
+        handler = {
+            "lookup": self.lookup, "change": self.lookup, "superlative": self.superlative,
+            "compare": self.compare, "arithmetic": self.arithmetic,
+        }[q.qtype]
+        ans = handler(question, q, docs, ranks)
+        if ans.status == "abstained" and not ans.citations:
+            # still show where the report talks about it, so staff can check
+            ans.citations = [_cite_chunk(h.chunk) for h in hits[:3]]
+        return ans
+
+    # --- routing ----------------------------------------------------------------------------
+
+    def route(self, q: Query) -> tuple[list[str] | None, str]:
+        """Reports the question is about (None = all), or a reason to abstain."""
+        names = list(self.index.documents)
+        chosen = names
+        if q.places:
+            chosen = [n for n in names if any(self._names_place(n, p) for p in q.places)]
+            if not chosen:
+                return None, f"已索引的报告中没有关于“{'、'.join(q.places)}”的报告。"
+        if q.years:
+            by_year = [n for n in chosen if set(q.years) & set(self.index.documents[n].years)]
+            if by_year:
+                chosen = by_year
+            elif not any(f.year in q.years for n in chosen for f in self.rows_by_doc[n]):
+                return None, f"已索引的报告中没有{'、'.join(map(str, q.years))}年的数据。"
+        return (None if len(chosen) == len(names) else chosen), ""
+
+    def _names_place(self, name: str, place: str) -> bool:
+        d = self.index.documents[name]
+        if place.isascii():
+            return bool(self._pinyin[name]) and self._pinyin[name].startswith(place.lower())
+        return place in d.region or place in d.title
+
+    # --- row search -------------------------------------------------------------------------
+
+    def candidates(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int],
+                   strict: bool = True) -> list[Scored]:
+        """Rows whose item matches `phrase` and that do not contradict the question, best first."""
+        ids: set[int] = set()
+        for v in variants(phrase):
+            for g in _bigrams(v):
+                ids |= self.bigram_rows.get(g, set())
+        allowed = set(docs) if docs else None
+        out = []
+        for i in ids:
+            f = self.index.figures[i]
+            if allowed is not None and f.doc not in allowed:
+                continue
+            s = max(item_similarity(phrase, f.item),
+                    item_similarity(phrase, f.parent + f.item) if f.parent else 0.0)
+            if s < MATCH_THRESHOLD - 0.15:
+                continue
+            if strict and self._conflicts(q, f):
+                continue
+            s += self._context_bonus(q, f, ranks)
+            out.append(Scored(f, s))
+        out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
+        return out
+
+    def _conflicts(self, q: Query, f: Figure) -> bool:
+        doc = self.index.documents[f.doc]
+        return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
+                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f))
+
+    def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
+        bonus = 0.0
+        rank = ranks.get(self._chunk_key(f))
+        if rank is not None:
+            bonus += 0.06 if rank < 3 else 0.03 if rank < 10 else 0.01
+        if q.period and period_key(f.period) == q.period:
+            bonus += 0.02
+        if q.scope and f.scope == q.scope:
+            bonus += 0.02
+        bonus += self._measure_fit(q, f)
+        return bonus
+
+    @staticmethod
+    def _measure_fit(q: Query, f: Figure) -> float:
+        if q.attribute == "change":
+            return 0.05 if f.direction else -0.2
+        if q.attribute == "ratio":
+            return 0.08 if f.measure == "ratio" else -0.1
+        if q.attribute == "count":
+            return 0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1
+        if q.attribute == "standard":
+            return 0.05 if f.measure == "standard" else 0.0
+        # amount asked: a percentage or a bare change is not an amount
+        if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
+            return -0.25
+        return 0.0
+
+    def _chunk_key(self, f: Figure) -> str:
+        starts = self._chunk_starts.get(f.doc, [])
+        lo, hi = 0, len(starts) - 1
+        key = starts[0][1] if starts else ""
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if starts[mid][0] <= f.start:
+                key = starts[mid][1]
+                lo = mid + 1
+            else:
+                hi = mid - 1
+        return key
+
+    def best_rows(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int]) -> list[Scored]:
+        """The best-matching row, plus rows of the same item for other periods/scopes/statuses
+        that the question leaves open (answered together, each cited)."""
+        cands = [c for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        if not cands:
+            return []
+        top = cands[0]
+        chosen = [top]
+        seen = {(top.fig.value, top.fig.unit)}
+        for c in cands[1:]:
+            f = c.fig
+            if f.doc != top.fig.doc or c.score < top.score - 0.12 or f.item != top.fig.item:
+                continue
+            differs = ((not q.scope and f.scope != top.fig.scope)
+                       or (not q.status and _status_conflict(top.fig.status or "", f))
+                       or (not q.years and f.year != top.fig.year and f.year is not None)
+                       or (not q.period and period_key(f.period) != period_key(top.fig.period)))
+            if differs and (f.value, f.unit) not in seen and self._measure_fit(q, f) >= 0:
+                chosen.append(c)
+                seen.add((f.value, f.unit))
+            if len(chosen) >= 4:
+                break
+        return chosen
+
+    # --- question types ---------------------------------------------------------------------
+
+    def lookup(self, question: str, q: Query, docs, ranks) -> Answer:
+        phrase = q.items[0]
+        rows = self.best_rows(phrase, q, docs, ranks)
+        if not rows:
+            return self._not_found(question, q, phrase, docs, ranks)
+        top = rows[0].fig
+        if q.attribute == "change" and not top.direction:
+            return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
+        if q.attribute == "amount" and self._measure_fit(q, top) < 0:
+            return _abstain(question, f"报告没有给出{phrase}的金额，只说明了它的{_describe_measure(top)}。",
+                            [self._cite(top)])
+        parts, cites = [], []
+        for r in rows:
+            cite = self._cite(r.fig)
+            parts.append(self._describe(r.fig, cite, q.attribute == "change"))
+            cites.append(cite)
+        text = "；".join(parts) if len(parts) > 1 else parts[0]
+        if q.qtype == "change" and top.direction in _DECLINE and re.search(r"增长|增加|增幅|涨", q.norm):
+            text += f"（注意：是{top.direction}，不是增长）"
+        if q.attribute == "change":
+            return Answer(question, kind="figure", answer=text, value=_num(top.change_value),
+                          unit=top.change_unit, direction=top.direction, citations=cites)
+        return Answer(question, kind="figure", answer=text, value=_num(top.value), unit=top.unit,
+                      direction=top.direction, citations=cites)
+
+    def superlative(self, question: str, q: Query, docs, ranks) -> Answer:
+        members = self._group_members(q, docs, ranks)
+        if q.by in ("change", "decline"):
+            members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
+        else:
+            members = [f for f in members if self._measure_fit(q, f) >= 0]
+            members = _same_dimension(members)
+        if len(members) < 2:
+            return _abstain(question, f"报告中没有找到可以比较的{q.group or '项目'}数据。")
+        if q.by == "decline":
+            key = lambda f: -_signed_change(f)  # noqa: E731
+        elif q.by == "change":
+            key = _signed_change
+        else:
+            key = lambda f: _base(f)  # noqa: E731
+        ordered = sorted(members, key=key, reverse=(q.extreme == "max"))
+        win = ordered[0]
+        if q.by == "decline" and (_signed_change(win) or 0) >= 0:
+            return _abstain(question, f"{q.group or '这些项目'}中没有下降的项目。", [self._cite(win)])
+        cite = self._cite(win)
+        word = {"decline": "降幅最大", "change": "增长最快" if q.extreme == "max" else "增长最慢"}.get(
+            q.by, "最多" if q.extreme == "max" else "最少")
+        group = q.group or "所列项目"
+        text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
+        cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
+        if q.by in ("change", "decline"):
+            return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
+                          unit=win.change_unit, direction=win.direction, entity=win.item, citations=_dedupe(cites))
+        return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
+                      direction=win.direction, entity=win.item, citations=_dedupe(cites))
+
+    def _group_members(self, q: Query, docs, ranks) -> list[Figure]:
+        """Rows of the family the question ranks: children of the group item, else the rows of
+        the best-retrieved sentence that holds several comparable figures."""
+        group = q.group
+        pool: list[Figure] = []
+        if group:
+            kids = [f for f in self._rows(docs) if f.parent and item_similarity(group, f.parent) >= MATCH_THRESHOLD
+                    and not self._conflicts(q, f)]
+            if kids:
+                best_doc = min(kids, key=lambda f: ranks.get(self._chunk_key(f), 99)).doc
+                pool = [f for f in kids if f.doc == best_doc]
+        if len(pool) < 2:
+            by_chunk: dict[str, list[Figure]] = defaultdict(list)
+            for f in self._rows(docs):
+                key = self._chunk_key(f)
+                if key in ranks and not self._conflicts(q, f):
+                    by_chunk[key].append(f)
+            for key in sorted(by_chunk, key=lambda k: ranks[k]):
+                rows = [f for f in by_chunk[key] if not group or item_similarity(group, f.item) < 0.9]
+                if len({f.item for f in rows}) >= 2:
+                    pool = rows
+                    break
+        # one row per item: the first statement of it
+        out, seen = [], set()
+        for f in pool:
+            if f.item not in seen:
+                seen.add(f.item)
+                out.append(f)
+        return out
+
+    def _rows(self, docs) -> list[Figure]:
+        if docs is None:
+            return self.index.figures
+        return [f for d in docs for f in self.rows_by_doc.get(d, [])]
+
+    def compare(self, question: str, q: Query, docs, ranks) -> Answer:
+        picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str):
+            return _abstain(question, picked)
+        a, b = picked[0], picked[1]
+        cites = _dedupe([self._cite(a), self._cite(b)])
+        if q.by == "change":
+            if a.change_value is None or b.change_value is None:
+                return _abstain(question, "报告没有同时给出两项的增幅，无法比较。", cites)
+            win, lose = (a, b) if _signed_change(a) >= _signed_change(b) else (b, a)
+            text = (f"{win.item}增长更快：{self._describe(win, cites[0], True)}；"
+                    f"{self._describe(lose, self._cite(lose), True)}")
+            return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
+                          unit=win.change_unit, direction=win.direction, entity=win.item, citations=cites)
+        if _dimension(a) != _dimension(b):
+            return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
+        less = bool(re.search(r"少|低|小", q.norm)) and not re.search(r"多|高|大", q.norm)
+        win, lose = sorted([a, b], key=_base, reverse=not less)
+        word = "少于" if less else "多于"
+        if _base(win) == _base(lose):
+            word = "等于"
+        text = f"{win.item}{win.value_text}{win.unit}{word}{lose.item}{lose.value_text}{lose.unit}"
+        return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
+                      direction=win.direction, entity=win.item, citations=cites)
+
+    def _operands(self, q: Query, docs, ranks) -> list[Figure] | str:
+        """One row per asked item, from the same report, preferring the same period and scope."""
+        found: list[list[Scored]] = []
+        for phrase in q.items[:4]:
+            rows = [c for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+            if not rows:
+                return f"报告中没有找到{_constraint_text(q)}{phrase}的数据。"
+            found.append(rows)
+        doc_votes: dict[str, float] = defaultdict(float)
+        for rows in found:
+            for d in {r.fig.doc for r in rows}:
+                doc_votes[d] += max(r.score for r in rows if r.fig.doc == d)
+        shared = [d for d in doc_votes if all(any(r.fig.doc == d for r in rows) for rows in found)]
+        if not shared:
+            return "这些项目不在同一份报告中，无法直接计算或比较。"
+        doc = max(shared, key=lambda d: doc_votes[d])
+        first = next(r.fig for r in found[0] if r.fig.doc == doc)
+        out = [first]
+        for rows in found[1:]:
+            rows = [r for r in rows if r.fig.doc == doc]
+            same = [r for r in rows if period_key(r.fig.period) == period_key(first.period)
+                    and r.fig.scope == first.scope and r.fig.year == first.year]
+            out.append((same or rows)[0].fig)
+        return out
+
+    def arithmetic(self, question: str, q: Query, docs, ranks) -> Answer:
+        if q.op == "surplus":
+            return self._surplus(question, q, docs, ranks)
+        if q.op == "remaining":
+            return self._remaining(question, q, docs, ranks)
+        picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str):
+            return _abstain(question, picked)
+        if len({_dimension(f) for f in picked}) > 1:
+            return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
+        cites = _dedupe([self._cite(f) for f in picked])
+        unit = picked[0].unit
+        if q.op == "share":
+            a, b = picked[0], picked[1]
+            if _base(b) == 0:
+                return _abstain(question, f"{b.item}为零，无法计算占比。", cites)
+            pct = _base(a) / _base(b) * 100
+            text = (f"{a.item}{a.value_text}{a.unit}占{b.item}{b.value_text}{b.unit}的"
+                    f"{fmt_decimal(pct)}%")
+            return Answer(question, kind="calculation", answer=text, value=float(round(pct, 2)), unit="%",
+                          citations=cites)
+        if q.op == "sum":
+            total = sum((_base(f) for f in picked), Decimal(0))
+            value = _from_base(total, unit)
+            terms = " + ".join(f"{f.item}{f.value_text}{f.unit}" for f in picked)
+            text = f"{terms} = {fmt_decimal(value)}{unit}"
+            return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)), unit=unit,
+                          citations=cites)
+        a, b = picked[0], picked[1]
+        diff = _from_base(_base(a) - _base(b), unit)
+        word = "多" if diff >= 0 else "少"
+        text = (f"{a.item}{a.value_text}{a.unit}比{b.item}{b.value_text}{b.unit}{word}"
+                f"{fmt_decimal(abs(diff))}{unit}")
+        return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                      direction="增加" if diff >= 0 else "减少", citations=cites)
+
+    def _surplus(self, question: str, q: Query, docs, ranks) -> Answer:
+        base = q.items[0] if q.items else ""
+        direct = [c for c in self.candidates(base + "结余", q, docs, ranks) if c.score >= 0.9]
+        if direct and "结余" in direct[0].fig.item:
+            q2 = Query(**{**q.__dict__, "qtype": "lookup", "items": [direct[0].fig.item]})
+            return self.lookup(question, q2, docs, ranks)
+        q2 = Query(**{**q.__dict__, "items": [base + "收入", base + "支出"], "op": "diff"})
+        picked = self._operands(q2, docs, ranks)
+        if isinstance(picked, str):
+            return _abstain(question, f"报告中没有找到{base}的收入和支出数据，无法计算结余。")
+        inc, exp = picked
+        if _dimension(inc) != _dimension(exp) or not _is_money(inc):
+            return _abstain(question, f"无法由报告中的数字计算{base}结余。", [self._cite(inc), self._cite(exp)])
+        unit = inc.unit
+        diff = _from_base(_base(inc) - _base(exp), unit)
+        text = (f"{base}结余{fmt_decimal(diff)}{unit}（收入{inc.value_text}{inc.unit} − "
+                f"支出{exp.value_text}{exp.unit}）")
+        return Answer(question, kind="calculation", answer=text, value=float(round(diff, 2)), unit=unit,
+                      citations=_dedupe([self._cite(inc), self._cite(exp)]))
+
+    def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
+        phrase = q.items[0] if q.items else ""
+        rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
+        rows = [f for f in rows if _is_money(f)]
+        for f in rows:
+            peers = [g for g in rows if g.doc == f.doc and g.sent_start == f.sent_start and g is not f
+                     and _base(g) < _base(f)]
+            if peers:
+                done = peers[0]
+                rest = _from_base(_base(f) - _base(done), f.unit)
+                text = (f"{f.item}{f.value_text}{f.unit}，其中{done.item}{done.value_text}{done.unit}，"
+                        f"余{fmt_decimal(rest)}{f.unit}")
+                return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
+                              unit=f.unit, citations=[self._cite(f)])
+        return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")
+
+    def passages(self, question: str, q: Query, docs, k: int) -> Answer:
+        hits = self.retriever.retrieve(q.norm, k, docs)
+        if not hits:
+            return _abstain(question, "报告中没有找到与问题相关的内容。")
+        cites = [_cite_chunk(h.chunk) for h in hits]
+        return Answer(question, kind="passage", answer=hits[0].chunk.text, citations=cites)
+
+    def _not_found(self, question: str, q: Query, phrase: str, docs, ranks) -> Answer:
+        """Abstain, saying what was sought; mention (without its number) a near miss that
+        exists for another period/scope/status so staff know where to look."""
+        loose = [c for c in self.candidates(phrase, q, docs, ranks, strict=False) if c.score >= MATCH_THRESHOLD]
+        sought = f"{_constraint_text(q)}{phrase}"
+        if loose:
+            f = loose[0].fig
+            other = "、".join(x for x in (str(f.year) + "年" if f.year else "", f.period, f.scope, f.status) if x)
+            return _abstain(question, f"报告中没有{sought}的数据（只有{other or '其他口径'}的{f.item}）。",
+                            [self._cite(f)])
+        return _abstain(question, f"报告中没有找到{sought}的数据。")
+
+    # --- citations and phrasing -------------------------------------------------------------
+
+    def _cite(self, f: Figure) -> Citation:
+        text = self.index.documents[f.doc].text
+        return Citation(f.doc, f.sent_start, f.sent_end, text[f.sent_start:f.sent_end], f.section)
+
+    def _describe(self, f: Figure, cite: Citation, change_first: bool = False) -> str:
+        """'2023年1-9月全县教育支出5.14亿元，同比增长31.4%' using only words the cited sentence has."""
+        text = self.index.documents[f.doc].text
+        prefix = "".join(x for x in (f.period, f.scope) if x and x in cite.text)
+        if f.status in ("预算", "预计", "决算") and f.status not in prefix:
+            prefix = f.status + prefix
+        amount = f"{f.qualifier}{text[f.start:f.end]}"
+        change = ""
+        if f.direction and f.change_start is not None and f.change_end is not None:
+            change = text[f.change_start:f.change_end]
+        elif f.direction and f.change_value is not None:
+            change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
+        if f.measure == "change":
+            return f"{prefix}{f.item}{change or amount}"
+        body = f"{prefix}{f.item}{amount}"
+        return f"{body}，{change}" if change else body
+
+
+# --- module helpers -------------------------------------------------------------------------
+
+def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
+    return Answer(question, status="abstained", kind="none", answer=why, citations=cites or [])
+
+
+def _cite_chunk(chunk) -> Citation:
+    return Citation(chunk.doc, chunk.start, chunk.end, chunk.text, chunk.section)
+
+
+def _dedupe(cites: list[Citation]) -> list[Citation]:
+    out, seen = [], set()
+    for c in cites:
+        if (c.doc, c.start, c.end) not in seen:
+            seen.add((c.doc, c.start, c.end))
+            out.append(c)
+    return out
+
+
+def _constraint_text(q: Query) -> str:
+    years = "、".join(f"{y}年" for y in q.years)
+    return "".join(x for x in (years, q.period if q.period != "全年" or not years else "", q.scope, q.status) if x)
+
+
+def _describe_measure(f: Figure) -> str:
+    if f.direction:
+        return "增减变化"
+    return {"ratio": "比率", "rate": "比率"}.get(f.measure, "百分比")
+
+
+def _base(f: Figure) -> Decimal:
+    from .figures import to_base
+    return to_base(f.value, f.unit)[0]
+
+
+def _dimension(f: Figure) -> str:
+    from .figures import to_base
+    return to_base(f.value, f.unit)[1]
+
+
+def _from_base(value: Decimal, unit: str) -> Decimal:
+    from .figures import to_base
+    scale, _ = to_base(Decimal(1), unit)
+    return value / scale if scale else value
+
+
+def _is_money(f: Figure) -> bool:
+    return _dimension(f) == "元"
+
+
+def _same_dimension(rows: list[Figure]) -> list[Figure]:
+    if not rows:
+        return rows
+    dims = defaultdict(list)
+    for f in rows:
+        dims[_dimension(f)].append(f)
+    return max(dims.values(), key=len)
+
+
+def _pinyin(region: str) -> str:
+    if not region:
+        return ""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:
+        return ""
+    core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", region)
+    return "".join(lazy_pinyin(core)).lower()
+
+
+def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5,
+                    answerer: Answerer | None = None) -> Answer:
+    """Answer one question against a loaded index (builds an Answerer when none is given)."""
+    return (answerer or Answerer(index, retriever)).answer(question, k)

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answer import Answerer
 from .config import Settings
 from .index import BuildReport, Index, IndexUnusable, Progress, build_index, live_generation, load_index
 from .records import Answer, Document, Figure
@@ -22,6 +23,7 @@ from .retrieve import HybridRetriever
 class _Snapshot:
     index: Index
     retriever: HybridRetriever
+    answerer: Answerer
 
 
 class Engine:
@@ -55,7 +57,8 @@ class Engine:
 
     def _load(self) -> None:
         index = load_index(self.settings.index_dir, expected_model=self._expected_model())
-        self._snapshot = _Snapshot(index, HybridRetriever(index, self.embedder, self.settings))
+        retriever = HybridRetriever(index, self.embedder, self.settings)
+        self._snapshot = _Snapshot(index, retriever, Answerer(index, retriever))
 
     def _expected_model(self) -> str:
         return self._embedder.name if self._embedder is not None else self.settings.model
@@ -97,11 +100,11 @@ class Engine:
 
     def ask(self, question: str, k: int | None = None, id=None) -> Answer:
         """Answer one question. Raises QuestionError for an unusable question."""
-        from .answer import answer_question
-
-        snap = self._snapshot or (self._load() or self._snapshot)
+        if self._snapshot is None:
+            self._load()
+        snap = self._snapshot
         t0 = time.perf_counter()
-        answer = answer_question(question, snap.index, snap.retriever, k or self.settings.top_k)
+        answer = snap.answerer.answer(question, k or self.settings.top_k)
         answer.id = id
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer

@@ -1,9 +1,22 @@
-"""Question understanding: validate a question and parse it into what is asked."""
+"""Question understanding: validate a question and parse it into what is asked.
+
+    parse_question(text) -> Query
+
+A Query names the asked item(s), the attribute (amount, change, ratio …), the question type
+(lookup, change, superlative, compare, arithmetic, descriptive), and the constraints that
+route it: years, period (1-9月, 全年 …), scope (全市, 市本级 …), status (预算, 执行, 决算, 预计)
+and place names. Everyday and English wording is first rewritten into report wording with the
+vocabulary in data/synonyms.json; nothing here knows any particular report.
+"""
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .config import MAX_QUESTION_CHARS
+from .config import DATA_DIR, MAX_QUESTION_CHARS
 
 
 class QuestionError(ValueError):
@@ -24,10 +37,256 @@ def validate_question(question: object) -> str:
         raise QuestionError("问题为空，请输入问题 (empty question)")
     if len(q) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题过长：{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字 (question too long)")
-    if not re.search(r"[\w\u4e00-\u9fff]", q):
+    if not re.search(r"[^\W_]", q):
         raise QuestionError("问题只有标点符号，请用文字提问 (question has no words)")
     if _TAG.search(q):
         raise QuestionError("问题中含有 HTML 标记，请用普通文字提问 (HTML is not accepted)")
     if _SQL.search(q):
         raise QuestionError("问题看起来像数据库查询语句，请用普通文字提问 (SQL is not accepted)")
     return q
+
+
+# --- vocabulary -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Vocabulary:
+    rewrite: tuple[tuple[re.Pattern[str], str], ...]
+    groups: tuple[tuple[str, ...], ...]
+    english: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    raw = json.loads((DATA_DIR / "synonyms.json").read_text(encoding="utf-8"))
+    rewrite = tuple((re.compile(p), r) for p, r in raw["rewrite"])
+    groups = tuple(tuple(g) for g in raw["groups"])
+    eng = sorted(raw["english"], key=lambda pr: -len(pr[0]))
+    english = tuple((re.compile(r"(?<![a-z])" + re.escape(e) + r"(?![a-z])"), zh) for e, zh in eng)
+    return Vocabulary(rewrite, groups, english)
+
+
+def variants(phrase: str, limit: int = 12) -> list[str]:
+    """The phrase and its rewrites with synonym-group members swapped (report wording first)."""
+    out = [phrase]
+    for group in vocabulary().groups:
+        for member in sorted(group, key=len, reverse=True):
+            if member and member in phrase:
+                for other in group:
+                    if other != member:
+                        cand = phrase.replace(member, other)
+                        if cand not in out:
+                            out.append(cand)
+                break
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+# --- the parsed question --------------------------------------------------------------------
+
+@dataclass
+class Query:
+    text: str  # as asked
+    norm: str  # normalised, rewritten into report wording
+    qtype: str = "lookup"  # lookup | change | superlative | compare | arithmetic | descriptive
+    attribute: str = "amount"  # amount | change | ratio | count | standard
+    items: list[str] = field(default_factory=list)
+    group: str = ""  # superlative: the family compared (重点支出)
+    extreme: str = "max"  # superlative: max | min
+    by: str = "value"  # superlative/compare: value | change
+    op: str = ""  # arithmetic: sum | diff | surplus | share | remaining
+    years: list[int] = field(default_factory=list)
+    period: str = ""  # 1-9月 | 全年 | ""
+    scope: str = ""
+    status: str = ""  # 预算 | 执行 | 决算 | 预计 | ""
+    places: list[str] = field(default_factory=list)  # place names mentioned (湛江, 三明 …)
+    english: bool = False
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.qtype != "descriptive"
+
+
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?!\d)")
+_MONTHS = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月")
+_UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|份)?")
+_SCOPE = re.compile(r"(全[市县州省区盟旗国]|[市县州省区]本级|本级|[市县州省]级)")
+_SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
+_STATUS = [
+    ("决算", re.compile(r"决算")),
+    ("预计", re.compile(r"预计|预估")),
+    ("预算", re.compile(r"预算数|预算安排|年初预算|安排了?多少|草案|计划|拟安排|预期|目标|预算是多少|编制")),
+    ("执行", re.compile(r"完成|执行|实际|实现")),
+]
+_PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,9}?)(?:自治州|自治县|市|县|州|省|区)(?!本级|级|场|民|区|县|场)")
+_NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
+
+_SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
+_COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
+_SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
+_DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)(多少|几)|多出|少了多少|高出|低了多少|减去")
+_SURPLUS = re.compile(r"结余|收支差|收支缺口|缺口|收大于支|支大于收|余额还有")
+_SHARE = re.compile(r"占.{1,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
+_REMAIN = re.compile(r"还有多少|还剩|剩余多少|尚未|没有?(使用|支出|拨付|到位|完成|下达)")
+_DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
+                          r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
+_NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|"
+                      r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
+_CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降")
+_AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
+_RATIO = re.compile(r"完成率|完成了?预算的|为预算的|预算的百分之|支付进度|执行进度|进度")
+_STANDARD = re.compile(r"标准|水平")
+_COUNT = re.compile(r"多少(人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)|人数|户数|个数")
+
+# words that carry the question, not the item
+_FILLER = re.compile(
+    r"请问|请告诉我|告诉我|我想知道|想了解|想知道|查一下|查询|请|一下|大概|大约|具体|分别|各自|"
+    r"是多少|有多少|为多少|多少钱|多少|是几|有几|几|多大|怎么样|如何|是否|有没有|吗|呢|吧|啊|"
+    r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|"
+    r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|达|共计|合计|总共|一共|加起来|之和|总和|总计|"
+    r"差额|相差|差了|差|多出|结余|收支差|缺口|占比|比重|比例|所占|占|百分之|"
+    r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪些|谁|还是|更多|更少|更高|更低|更快|"
+    r"金额|规模|数额|总额|数量|情况|水平|怎样|"
+    r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计|预期|决算|"
+    r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|"
+    r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s")
+
+_SPLIT = re.compile(r"和|与|跟|及|以及|、|还是|比|加上|减去|同|对比|相比|vs|占")
+_TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
+_ENGLISH_NOISE = frozenset("the was were what which how much many did does for from with city county province "
+                           "prefecture report year years its their this that are and has have been".split())
+
+
+def normalize_question(text: str) -> tuple[str, bool]:
+    """NFKC, English → report wording, everyday → report wording. Returns (text, was_english)."""
+    q = unicodedata.normalize("NFKC", text).strip()
+    letters = len(re.findall(r"[A-Za-z]", q))
+    han = len(re.findall(r"[\u4e00-\u9fff]", q))
+    english = letters > 2 * max(han, 1)
+    if english:
+        q = q.lower()
+        q = re.sub(r"\b((?:19|20)\d\d)\b", r"\1年", q)
+        for pat, zh in vocabulary().english:
+            q = pat.sub(zh, q)
+        q = re.sub(r"(支出|收入)\s*\1", r"\1", q)
+    for pat, rep in vocabulary().rewrite:
+        q = pat.sub(rep, q)
+    return q, english
+
+
+def parse_question(text: str) -> Query:
+    """Parse a (validated or raw) question. Never raises on arbitrary text."""
+    norm, english = normalize_question(text or "")
+    q = Query(text=text, norm=norm, english=english)
+    rest = norm
+
+    q.years = sorted({int(y) for y in _YEAR.findall(rest)})
+    m = _MONTHS.search(rest)
+    if m:
+        q.period = f"{int(m.group(1))}-{int(m.group(2))}月"
+    else:
+        m = _UNTIL.search(rest)
+        if m:
+            q.period = f"1-{int(m.group(1))}月"
+        elif "全年" in rest:
+            q.period = "全年"
+    rest = _UNTIL.sub(" ", _MONTHS.sub(" ", rest))
+    rest = _YEAR.sub(" ", rest)
+
+    m = _SCOPE.search(rest)
+    if m:
+        q.scope = _SCOPE_ALIAS.get(m.group(1), m.group(1))
+        rest = _SCOPE.sub(" ", rest)
+    for status, pat in _STATUS:
+        if pat.search(rest):
+            q.status = status
+            break
+
+    for m in _PLACE.finditer(rest):
+        name = m.group(1)
+        if not name.startswith(_NOT_PLACE) and len(name) >= 2:
+            q.places.append(name)
+    if english:
+        # words left in Latin letters after translation: place names in pinyin, or noise
+        latin = re.findall(r"[a-z]{3,}", rest)
+        q.places.extend(w for w in latin if w not in _ENGLISH_NOISE)
+        rest = re.sub(r"[a-z]+", " ", rest)
+    for name in q.places:
+        rest = re.sub(re.escape(name) + r"(?:哈尼族彝族)?(?:自治州|自治县|市|县|州|省|区)?", " ", rest)
+
+    q.qtype, q.op = _question_type(rest)
+    q.attribute = _attribute(rest, q.qtype)
+    if q.qtype == "superlative":
+        q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"
+        if re.search(r"降幅最|下降最|减少最|跌幅最", rest):
+            q.by, q.extreme = "decline", "max"
+        elif re.search(r"增长最|增幅最|增速最|最快|最慢|涨幅最", rest):
+            q.by = "change"
+    if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快", rest):
+        q.by = "change"
+
+    q.items = _items(rest, q)
+    if q.qtype == "superlative":
+        q.group = q.items[0] if q.items else ""
+    return q
+
+
+def _question_type(rest: str) -> tuple[str, str]:
+    if _SURPLUS.search(rest):
+        return "arithmetic", "surplus"
+    if _SHARE.search(rest) and not _RATIO.search(rest):
+        return "arithmetic", "share"
+    if _DIFF.search(rest):
+        return "arithmetic", "diff"
+    if _SUM.search(rest) and len([p for p in _SPLIT.split(rest) if p.strip()]) >= 2:
+        return "arithmetic", "sum"
+    if _REMAIN.search(rest):
+        return "arithmetic", "remaining"
+    if _SUPERLATIVE.search(rest):
+        return "superlative", ""
+    if _COMPARE.search(rest) and len([p for p in _SPLIT.split(rest) if _clean(p)]) >= 2:
+        return "compare", ""
+    if _DESCRIPTIVE.search(rest) and not _NUMERIC.search(rest):
+        return "descriptive", ""
+    if not _NUMERIC.search(rest) and re.search(r"什么|哪|怎|介绍|说明|讲", rest):
+        return "descriptive", ""
+    if _CHANGE.search(rest) and not _AMOUNT_TOO.search(rest):
+        return "change", ""
+    return "lookup", ""
+
+
+def _attribute(rest: str, qtype: str) -> str:
+    if qtype == "change":
+        return "change"
+    if _RATIO.search(rest):
+        return "ratio"
+    if _COUNT.search(rest):
+        return "count"
+    if _STANDARD.search(rest) and qtype == "lookup":
+        return "standard"
+    return "amount"
+
+
+def _clean(phrase: str) -> str:
+    return _FILLER.sub("", phrase).strip()
+
+
+def _items(rest: str, q: Query) -> list[str]:
+    """Item phrases: one for lookups, the operands for compare/arithmetic."""
+    if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
+        parts = [_TRAILING.sub("", _clean(p)) for p in _SPLIT.split(rest)]
+        parts = [p for p in parts if len(p) >= 2]
+        if len(parts) >= 2:
+            return _share_head(parts)
+    whole = _clean(rest)
+    return [whole] if whole else []
+
+
+def _share_head(parts: list[str]) -> list[str]:
+    """'教育和卫生健康支出' -> 教育支出, 卫生健康支出: operands share the last operand's head noun."""
+    m = re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", parts[-1])
+    if not m:
+        return parts
+    head = m.group(1)
+    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助)$", p) else p + head
+            for p in parts]
