@@ -6,6 +6,7 @@ CMap, so Chinese text has a real text layer without needing a CJK font file on t
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -121,11 +122,12 @@ def test_undecodable_file_is_rejected() -> None:
         decode_text(data, "junk.txt")
 
 
-def test_mixed_utf8_and_gbk_names_the_first_bad_line() -> None:
+@pytest.mark.parametrize("first, second, bad_line", [("utf-8", "gbk", 3), ("gbk", "utf-8", 1)])
+def test_mixed_utf8_and_gbk_names_the_first_bad_line(first: str, second: str, bad_line: int) -> None:
     part1 = "第一部分采用统一编码保存的正文内容\n第二行同样是统一编码\n"
     part2 = "第三行却是另一种编码保存的文字\n"
-    data = part1.encode("utf-8") + part2.encode("gbk")
-    with pytest.raises(FormatError, match=r"mixed\.txt.*encodings.*line 3"):
+    data = part1.encode(first) + part2.encode(second)
+    with pytest.raises(FormatError, match=rf"mixed\.txt.*encodings.*line {bad_line} is not"):
         decode_text(data, "mixed.txt")
 
 
@@ -371,6 +373,13 @@ def test_pdf_text_tables_and_page_furniture(tmp_path: Path) -> None:
     assert HEADER not in text
 
 
+def test_pdf_kangxi_radicals_become_ideographs(tmp_path: Path) -> None:
+    # Some PDF fonts map 一 to the Kangxi radical ⼀ (U+2F00); readers see the same glyph.
+    path = tmp_path / "kangxi.pdf"
+    path.write_bytes(make_pdf([[("t", LEFT, 700, "\u2f00般公共预算收入完成\u2f06亿元", SIZE)]]))
+    assert extract_text(path, path.read_bytes()) == "一般公共预算收入完成二亿元"
+
+
 def test_pdf_without_text_layer_needs_ocr(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_pdf([[("img",)], [("img",)]], with_font=False))
@@ -465,3 +474,87 @@ def test_html_article_header_is_kept_and_layout_tables_read_as_blocks(tmp_path: 
     assert "文章标题报告" in lines and "发布日期：2024年1月5日" in lines
     assert long_para in lines and "第二段。" in lines
     assert "教育\t5.14" in lines
+
+
+# --- real reports through each format ------------------------------------------------------------
+
+def report_paragraphs(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def report_as_pdf(text: str) -> bytes:
+    """Typeset a report like an official document: 2-character first-line indent, 36 characters
+    a line, running header and "- n -" page numbers, 34 lines a page."""
+    pages: list[list[tuple]] = []
+    ops: list[tuple] = []
+    y = 760
+    for para in report_paragraphs(text):
+        line_ops, _ = body_lines(para, 0)
+        for op in line_ops:
+            ops.append(("t", op[1], y, op[3], op[4]))
+            y -= 20
+            if y < 80:
+                pages.append(running(len(pages) + 1) + ops)
+                ops, y = [], 760
+    if ops:
+        pages.append(running(len(pages) + 1) + ops)
+    return make_pdf(pages)
+
+
+def shared_reports() -> list[Path]:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED}")
+    return sorted(SHARED.glob("*.txt"))
+
+
+def test_first_report_typeset_as_pdf_comes_back_paragraph_for_paragraph(tmp_path: Path) -> None:
+    text = first_report()
+    data = report_as_pdf(text)
+    assert data.count(b"/Type /Page ") >= 5
+    got = extract_text(tmp_path / "r.pdf", data)
+    assert got.split("\n") == report_paragraphs(text)
+
+
+def test_shared_reports_typeset_as_pdf_keep_paragraphs_and_figures(tmp_path: Path) -> None:
+    for p in shared_reports():
+        paras = report_paragraphs(p.read_text(encoding="utf-8"))
+        got = extract_text(tmp_path / "r.pdf", report_as_pdf("\n".join(paras))).split("\n")
+        # The only allowed difference: a space the source had at a wrap point.
+        assert "".join(got).replace(" ", "") == "".join(paras).replace(" ", ""), p.name
+        exact = sum(1 for para in paras if para in set(got))
+        assert exact >= 0.95 * len(paras), (p.name, exact, len(paras))
+        assert not any(HEADER in ln for ln in got), p.name
+
+
+def source_wrap(para: str, width: int = 40) -> list[str]:
+    """Break a paragraph about every `width` characters, next to a Chinese character (an editor
+    wraps Chinese text there; it does not break inside a number or a word)."""
+    out, start = [], 0
+    while len(para) - start > width:
+        cut = start + width
+        while cut < len(para) and not (re.match(r"[\u4e00-\u9fff，。；：、]", para[cut - 1])
+                                       or re.match(r"[\u4e00-\u9fff]", para[cut])):
+            cut += 1
+        out.append(para[start:cut])
+        start = cut
+    out.append(para[start:])
+    return out
+
+
+def test_first_report_as_docx_and_html_comes_back_line_for_line(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    paras = report_paragraphs(first_report())
+    d = docx.Document()
+    for para in paras:
+        d.add_paragraph(para)
+    path = tmp_path / "r.docx"
+    d.save(str(path))
+    assert extract_text(path, path.read_bytes()).split("\n") == paras
+
+    # HTML source wrapped every 40 characters, as editors do, inside <p> elements.
+    body = "\n".join("<p>" + "\n      ".join(source_wrap(para)) + "</p>" for para in paras)
+    page = f'<html><head><meta charset="gbk"></head><body><nav>栏目导航</nav>{body}</body></html>'
+    path = tmp_path / "r.html"
+    path.write_bytes(page.encode("gb18030"))
+    expected = [re.sub(r"\s+", " ", para) for para in paras]
+    assert extract_text(path, path.read_bytes()).split("\n") == expected

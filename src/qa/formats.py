@@ -376,7 +376,7 @@ _PAGE_NUMBER = re.compile(
 # Lines that start a new paragraph even when flush with the left margin.
 _HEADING_START = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[章节部分条]|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]"
-    r"|\d{1,2}[、．.](?!\d)|[①-⑳]|[一二三四五六七八九十]是)")
+    r"|\d{1,2}[、．.](?!\d)|[①-⑳])")
 _SENTENCE_END = ("。", "！", "？", "!", "?", "；", ";", "：", ":")
 
 
@@ -429,6 +429,7 @@ def _pdf_text(data: bytes, name: str) -> str:
         log.warning("%s: pages without a text layer (scanned?) are skipped: %s", name, empty[:20])
 
     _strip_running_lines(pages)
+    _set_margins(pages)
     lines = _reflow(pages)
     return _fix_cjk_compat(_join_lines(lines))
 
@@ -474,13 +475,32 @@ def _pdf_page_items(page: Any) -> list[dict]:
         if rows:
             items.append({"kind": "table", "rows": rows, "top": t.bbox[1]})
     items.sort(key=lambda it: it["top"])
-    texts = [it for it in items if it["kind"] == "text"]
-    if texts:
-        left = min(it["x0"] for it in texts)
-        right = max(it["x1"] for it in texts)
-        for it in texts:
-            it["left"], it["right"] = left, right
     return items
+
+
+def _set_margins(pages: list[list[dict]]) -> None:
+    """Give each text item the body's left and right margins (in place), measured over the whole
+    document per page parity (mirrored margins), so a sparse page is judged like the others.
+    Left: the leftmost line start shared by at least a tenth of the lines; right: the 90th
+    percentile of line ends (justified full lines)."""
+    groups: list[list[dict]] = [[], []]
+    for i, items in enumerate(pages):
+        groups[i % 2].extend(it for it in items if it["kind"] == "text")
+    everything = groups[0] + groups[1]
+    for group in groups:
+        src = group if len(group) >= 10 else everything
+        if not src:
+            continue
+        bins: dict[int, list[float]] = {}
+        for it in src:
+            bins.setdefault(int(it["x0"] // 2), []).append(it["x0"])
+        need = max(2, 0.1 * len(src))
+        common = [b for b in sorted(bins) if len(bins[b]) >= need]
+        left = min(bins[common[0]]) if common else min(it["x0"] for it in src)
+        ends = sorted(it["x1"] for it in src)
+        right = ends[int(0.9 * (len(ends) - 1))]
+        for it in group:
+            it["left"], it["right"] = left, right
 
 
 def _page_candidates(items: list[dict]) -> list[dict]:
@@ -523,6 +543,11 @@ def _reflow(pages: list[list[dict]]) -> list[str]:
     """Join lines that a paragraph wrapped at the right margin (also across a page break), so
     a figure or sentence split by the wrap is whole again. Lines with wide gaps between
     characters (columns of an unruled table) and headings are never joined."""
+    texts = [it for items in pages for it in items if it["kind"] == "text"]
+    indents = sum(1 for it in texts if 1.2 * it["size"] < it["x0"] - it["left"] < 3 * it["size"])
+    # In a document whose paragraphs open with an indent, a flush-left line after a full line
+    # continues the paragraph even when the full line ends a sentence.
+    indented_style = indents >= 3 and indents >= 0.05 * len(texts)
     lines: list[str] = []
     prev: dict | None = None
     for items in pages:
@@ -531,19 +556,21 @@ def _reflow(pages: list[list[dict]]) -> list[str]:
                 lines.extend(it["rows"])
                 prev = None
                 continue
-            if prev is not None and _continues(prev, it):
-                # English words wrap at spaces; Chinese text and numbers (12.3 / 4亿元) do not.
-                sep = " " if re.search(r"[A-Za-z,;]$", lines[-1]) and re.match(r"[A-Za-z0-9]", it["text"]) else ""
-                lines[-1] = lines[-1] + sep + it["text"]
+            if prev is not None and _continues(prev, it, indented_style):
+                # Chinese text and numbers (12.3 / 4亿元) wrap anywhere; English lines wrap at
+                # a space, which the line ends do not keep.
+                english = (re.search(r"[A-Za-z,;]$", lines[-1]) and re.match(r"[A-Za-z0-9(]", it["text"])
+                           and not _CJK.search(lines[-1]))
+                lines[-1] = lines[-1] + (" " if english else "") + it["text"]
             else:
                 lines.append(it["text"])
             prev = it
     return lines
 
 
-def _continues(prev: dict, cur: dict) -> bool:
+def _continues(prev: dict, cur: dict, indented_style: bool) -> bool:
     size = max(prev["size"], 1.0)
-    if prev["text"].endswith(_SENTENCE_END):
+    if prev["text"].endswith(_SENTENCE_END) and not indented_style:
         return False
     if prev["gap"] > 1.5 * size or cur["gap"] > 1.5 * cur["size"]:
         return False
@@ -573,8 +600,10 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
                     "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "gb18030": "gb18030",
                     "utf8": "utf-8", "unicode": "utf-8", "big5": "big5hkscs"}
-# Whitespace between two CJK characters that contains a line break is a source-code wrap.
-_CJK_WRAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+# Whitespace with a line break next to a Chinese character or punctuation mark is a wrap of
+# the HTML source, not a space in the text ("完成\n    12.34亿元" is "完成12.34亿元").
+_CJK_CLASS = r"[\u2014\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+_CJK_WRAP = re.compile(rf"(?<={_CJK_CLASS})\s*\n\s*|\s*\n\s*(?={_CJK_CLASS})")
 _SPACES = re.compile(r"[^\S\t]+|\t+")
 
 
