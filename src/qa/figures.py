@@ -1,0 +1,1173 @@
+"""Extract figures: report text -> one `Figure` row per number stated in prose.
+
+Pipeline (each step a function, testable on its own):
+
+1. `normalize_text`   full-width forms -> ASCII, same length, so offsets stay valid.
+2. `split_sentences`  sentence spans; line breaks inside a sentence (PDF text) are joined.
+3. `find_mentions`    numbers with a unit attached (directly, after 余/多, or after stray words:
+                      "1200用于万元"); years, dates, ordinals, names ("832平台") and thresholds
+                      ("50万元以下账款") are dropped because they carry no unit or are followed
+                      by a noun.
+4. `_read_sentence`   per sentence: what each number is (level, change, ratio), its item (the
+                      noun phrase before it, else the noun after it, else the purpose clause
+                      after a generic 投入资金, else the item named earlier in the sentence),
+                      changes attached to their figure, 其中/括号/在…中 parents, 分别/均为 lists.
+5. `extract_figures`  period, year, scope, status carried within a paragraph and defaulted
+                      from the section headings; section path; sentence span.
+
+All vocabulary lives in data/units.json and data/figure_lexicon.json.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from .records import Document, Figure
+
+try:  # the section parser is owned by qa.segment; degrade to no sections without it
+    from .segment import parse_sections, section_path_at
+except ImportError:  # pragma: no cover - only while segment.py is being written
+    parse_sections = None  # type: ignore[assignment]
+    section_path_at = None  # type: ignore[assignment]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+__all__ = [
+    "extract_figures",
+    "parse_number",
+    "to_base",
+    "unit_dimension",
+    "normalize_text",
+    "FigureTable",
+]
+
+
+# ---------------------------------------------------------------------------
+# 1. normalisation
+
+def normalize_text(text: str) -> str:
+    """Map full-width ASCII forms (０-９, ％, ．, ，, （, ：…) and the ideographic space to ASCII.
+
+    One character in, one character out: offsets into the result are offsets into `text`.
+    Other characters (。、“” ①) are left alone.
+    """
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xFF01 <= o <= 0xFF5E:
+            out.append(chr(o - 0xFEE0))
+        elif o == 0x3000:
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# vocabulary
+
+@dataclass(frozen=True)
+class _Lex:
+    units: dict
+    per: tuple
+    scale_words: dict
+    lex: dict
+    unit_names: tuple  # longest first
+    money_units: tuple
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lex:
+    units_doc = json.loads((DATA_DIR / "units.json").read_text(encoding="utf-8"))
+    lex = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))
+
+    def norm(v):
+        if isinstance(v, str):
+            return normalize_text(v)
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        if isinstance(v, dict):
+            return {norm(k): norm(x) for k, x in v.items()}
+        return v
+
+    lex = norm(lex)
+    units = norm(units_doc["units"])
+    names = tuple(sorted(units, key=len, reverse=True))
+    money = tuple(u for u in names if units[u]["dimension"] == "money")
+    return _Lex(units=units, per=tuple(sorted(norm(units_doc.get("per", [])), key=len, reverse=True)),
+                scale_words=units_doc.get("scale_words", {}), lex=lex, unit_names=names, money_units=money)
+
+
+def _words(key: str) -> list[str]:
+    """A word list of the lexicon, longest first (so 同比增长 wins over 增长)."""
+    return _sorted_words(key)
+
+
+@lru_cache(maxsize=None)
+def _sorted_words(key: str) -> list[str]:
+    return sorted(_lexicon().lex[key], key=len, reverse=True)
+
+
+# ---------------------------------------------------------------------------
+# numbers and units
+
+_CN_SCALE = {"万亿": Decimal("1000000000000"), "亿": Decimal("100000000"), "万": Decimal("10000"),
+             "千": Decimal("1000"), "百": Decimal("100")}
+
+
+def parse_number(s: str) -> Decimal:
+    """'1,076,420' / '１２．５' / '3.83万' / '1.2万亿' / '3, 594' -> Decimal.
+
+    Full-width digits and separators are accepted; thousands separators and spaces are dropped;
+    a trailing 万/亿/万亿 (or 千/百) multiplies. Raises ValueError when no number is found.
+    """
+    t = normalize_text(s).strip().replace(",", "").replace(" ", "").replace("\n", "")
+    mult = Decimal(1)
+    for w, m in sorted(_CN_SCALE.items(), key=lambda kv: -len(kv[0])):
+        if t.endswith(w):
+            t, mult = t[: -len(w)], m
+            break
+    m = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", t)
+    if not m:
+        raise ValueError(f"not a number: {s!r}")
+    try:
+        return Decimal(t) * mult
+    except InvalidOperation as e:  # pragma: no cover - regex guarantees a valid literal
+        raise ValueError(f"not a number: {s!r}") from e
+
+
+def unit_dimension(unit: str) -> str:
+    """Dimension of a unit ('money', 'percent', 'person', …); '' when unknown.
+
+    Rate units ('元/人月') form their own dimension: they are never added to amounts.
+    """
+    info = _lexicon().units.get(normalize_text(unit))
+    if info:
+        return info["dimension"]
+    if "/" in unit:
+        return "rate:" + unit
+    return ""
+
+
+def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """(value, unit) -> (value in the base unit of its dimension, base unit).
+
+    万元/亿元/万亿元 -> 元; 万人 -> 人; '%' and '个百分点' stay apart; '元/人月' scales its
+    numerator (万元/人 -> 元/人). Unknown units are returned unchanged.
+    """
+    lx = _lexicon()
+    u = normalize_text(unit)
+    info = lx.units.get(u)
+    if info:
+        return value * Decimal(info["factor"]), info["base"]
+    if "/" in u:
+        num, den = u.split("/", 1)
+        if num in lx.units:
+            i = lx.units[num]
+            return value * Decimal(i["factor"]), f"{i['base']}/{den}"
+    return value, unit
+
+
+_NUM_RE = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}(?:,[ ]?[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9])")
+_RANGE_SEP = "-~—–至到"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PUNCT = set(",.;:!?()[]、。“”‘’\"'《》〈〉【】…—-/+|\n ")
+_CIRCLED = re.compile(r"[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u277f]")
+
+
+@dataclass
+class Mention:
+    """A number with its unit: `start` at the first digit, `end` after the unit."""
+
+    start: int
+    end: int
+    num_end: int
+    value_text: str
+    value: Decimal
+    unit: str
+    qualifier: str = ""
+    per_prefix: bool = False  # 每人每月100元
+    high: Decimal | None = None  # upper end of a range
+
+
+def _match_unit(t: str, p: int) -> tuple[str, int] | None:
+    lx = _lexicon()
+    for u in lx.unit_names:
+        if t.startswith(u, p):
+            e = p + len(u)
+            if u == "个" or u.startswith("个"):
+                pass
+            if t.startswith("/", e):
+                for d in lx.per:
+                    if t.startswith(d, e + 1):
+                        return f"{u}/{d}", e + 1 + len(d)
+            return u, e
+    return None
+
+
+def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Numbers carrying a unit in normalized text `t[lo:hi]`, in order.
+
+    Dropped: numbers without a unit (years 2023年, dates 9月, list markers 1、, names “832平台”),
+    ordinals (第3), durations (3个月), thresholds followed by a noun (50万元以下账款).
+    """
+    lx = _lexicon()
+    hi = len(t) if hi is None else hi
+    lex = lx.lex
+    out: list[Mention] = []
+    for m in _NUM_RE.finditer(t, lo, hi):
+        s, e = m.start(), m.end()
+        if out and s < out[-1].end:
+            continue
+        before = t[max(0, s - 4):s]
+        if any(before.endswith(w) for w in lex["not_figure_before"]):
+            continue
+        if s > 0 and (t[s - 1].isalpha() and not _CJK.match(t[s - 1])):
+            continue  # part of a code such as G20, No3
+        vt = t[s:e]
+        try:
+            value = parse_number(vt)
+        except ValueError:
+            continue
+        p = e
+        high = None
+        # a range 3-5% / 3%-5% / 3至5个
+        rm = re.match(r"\s*(%?)\s*[" + _RANGE_SEP + r"]\s*(" + _NUM_RE.pattern + r")", t[p:hi])
+        if rm and not t.startswith(("月", "年", "日"), p + rm.end()):
+            um = _match_unit(t, p + rm.end())
+            if um:
+                high = parse_number(rm.group(2))
+                vt = t[s:p + rm.start(2)].rstrip(" %" + _RANGE_SEP) + "-" + rm.group(2)
+                p = p + rm.end()
+        q = p
+        while q < hi and t[q] in " \n\t":
+            q += 1
+        qual_after = ""
+        for w in ("余", "多"):
+            if t.startswith(w, q) and _match_unit(t, q + 1):
+                qual_after, q = w, q + 1
+                break
+        um = _match_unit(t, q) if q < hi else None
+        if um and any(t.startswith(d, um[1] - len(um[0])) for d in lex["duration_after_count"]):
+            continue
+        if um is None:
+            # a unit separated by a few stray words: "投资1200用于万元…"
+            k = q
+            stray = ""
+            while k < hi and k - q < 4 and _CJK.match(t[k]) and t[k] not in "年月日号":
+                stray += t[k]
+                k += 1
+                mu = next((u for u in lx.money_units if t.startswith(u, k)), None)
+                if mu and stray and not any(t.startswith(u, q) for u in lx.unit_names):
+                    um = (mu, k + len(mu))
+                    break
+            if um is None:
+                continue
+            if any(stray.startswith(w) for w in lex["not_figure_after"]):
+                continue
+        unit, end = um
+        # thresholds: 50万元以下账款 (a bound on a noun, not a stated figure)
+        for w in sorted(lex["threshold_after"], key=len, reverse=True):
+            if t.startswith(w, end):
+                nxt = t[end + len(w): end + len(w) + 1]
+                if nxt and (_CJK.match(nxt) and nxt not in "的"):
+                    unit = ""
+                elif nxt == "的":
+                    unit = ""
+                else:
+                    qual_after = qual_after or w
+                break
+        if not unit:
+            continue
+        per_prefix = bool(re.search(r"(每人每[月年天]|每[月年]每人|每人|每户|每生|每亩|人均|户均|生均)$", t[max(0, s - 6):s]))
+        out.append(Mention(start=s, end=end, num_end=m.end(), value_text=vt, value=value, unit=unit,
+                           qualifier=qual_after, per_prefix=per_prefix, high=high))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# sentences
+
+_SENT_PUNCT = "。!?！？"
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|[0-9]{1,2}(?:、|\.(?![0-9]))|\([0-9]{1,2}\))")
+
+
+def split_sentences(t: str) -> list[tuple[int, int, int]]:
+    """Sentence spans of normalized text: (start, end, paragraph number).
+
+    Split after 。！？ and at line ends, except a line break inside a sentence (a long line not
+    ending in punctuation and not followed by a heading), which PDF extraction leaves behind.
+    """
+    spans: list[tuple[int, int, int]] = []
+    para = 0
+    n = len(t)
+    i = 0
+    start = 0
+    line_start = 0
+    while i <= n:
+        ch = t[i] if i < n else "\n"
+        if ch == "\n":
+            line = t[line_start:i].strip()
+            nxt_end = t.find("\n", i + 1)
+            nxt = t[i + 1: nxt_end if nxt_end >= 0 else n]
+            soft = (i < n and line and line[-1] not in _SENT_PUNCT + ";:：；" and len(line) > 40
+                    and nxt.strip() and not _HEADING_START.match(nxt))
+            if not soft:
+                if t[start:i].strip():
+                    spans.append(_trim(t, start, i) + (para,))
+                para += 1
+                start = i + 1
+            line_start = i + 1
+        elif ch in _SENT_PUNCT:
+            j = i + 1
+            while j < n and t[j] in "”’)」』":
+                j += 1
+            if t[start:j].strip():
+                spans.append(_trim(t, start, j) + (para,))
+            start = j
+            i = j - 1
+        i += 1
+    return spans
+
+
+def _trim(t: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and t[a].isspace():
+        a += 1
+    while b > a and t[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+# ---------------------------------------------------------------------------
+# item phrases
+
+@lru_cache(maxsize=1)
+def _period_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _lexicon().lex["period_patterns"]))
+
+
+def find_periods(s: str) -> list[re.Match[str]]:
+    """Period expressions (2023年1-9月, 截至9月底, 全年, 上半年 …) in normalized text."""
+    return list(_period_re().finditer(s))
+
+
+def _scope_matches(s: str) -> list[tuple[int, int, str]]:
+    lex = _lexicon().lex
+    out = []
+    words = _words("scope_words")
+    i = 0
+    while i < len(s):
+        for w in words:
+            if s.startswith(w, i):
+                rest = s[i + len(w):]
+                if any(rest.startswith(x) for x in lex["scope_not_before"]):
+                    continue
+                out.append((i, i + len(w), lex["scope_canonical"].get(w, w)))
+                i += len(w) - 1
+                break
+        i += 1
+    return out
+
+
+def _strip_leading(s: str) -> str:
+    changed = True
+    lead = _words("link_leading") + _words("adverbs")
+    while changed and s:
+        changed = False
+        s2 = s.lstrip(" ,;:、，")
+        if s2 != s:
+            s, changed = s2, True
+        for w in lead:
+            if s.startswith(w) and len(s) > len(w):
+                s, changed = s[len(w):], True
+                break
+    return s
+
+
+def _strip_trailing(s: str) -> tuple[str, str]:
+    """Drop link words before a number (完成, 为, 达到, 共计 …); return (rest, qualifier)."""
+    lex = _lexicon().lex
+    qual = ""
+    changed = True
+    while changed and s:
+        changed = False
+        s2 = s.rstrip(" ,;:、")
+        if s2 != s:
+            s, changed = s2, True
+        for w in _words("qualifiers_before"):
+            if s.endswith(w) and not qual:
+                if len(w) == 1 and s[-2:] in lex["single_qualifier_guard"] + lex["verbs"]:
+                    continue  # 节约 is not 节 + 约
+                qual = lex["qualifier_canonical"].get(w, w)
+                s, changed = s[: -len(w)], True
+                break
+        for w in _words("link_trailing"):
+            if s.endswith(w):
+                if len(w) == 1 and s[-2:] in lex["single_qualifier_guard"] + lex["verbs"]:
+                    continue
+                rest = s[: -len(w)]
+                if w in ("总计", "合计", "共计", "累计") and _is_bare(rest.rstrip("等")):
+                    continue  # 收入总计 is an item, not 收入 + 总计
+                s, changed = rest, True
+                break
+        if s.endswith("由") or s.endswith("按") or s.endswith("从"):
+            s, changed = s[:-1], True
+    return s, qual
+
+
+def _is_generic(item: str) -> bool:
+    """投入资金 / 资金 / 筹措资金: says money was spent, not on what."""
+    lex = _lexicon().lex
+    core = _strip_leading(item)
+    for v in _words("funding_verbs"):
+        if core.startswith(v) and core[len(v):] in lex["generic_items"]:
+            return True
+    return core in lex["generic_items"] or core == ""
+
+
+def _is_bare(item: str) -> bool:
+    lex = _lexicon().lex
+    item = item.rstrip("等")
+    return item in lex["bare_heads"] or item in lex["generic_items"]
+
+
+def _remove_verbs(s: str) -> str:
+    for v in _words("verbs") + _words("link_leading") + _words("link_trailing") + _words("adverbs"):
+        s = s.replace(v, "")
+    return s
+
+
+def _cut_at_verbs(s: str) -> str:
+    """Keep the noun phrase after the last verb: '全年累计投入民生领域资金' -> '民生领域资金'.
+
+    A cut that would leave a bare head (收入, 资金) or a 1-char stub is skipped, and a verb
+    followed by 的 is a modifier ('…收入安排的支出'), not a cut point. When every cut leaves a
+    generic word the last verb stays attached ('节约资金', '追回资金').
+    """
+    verbs = _words("verbs")
+    cands = []
+    for v in verbs:
+        for m in re.finditer(re.escape(v), s):
+            cands.append((m.start(), m.end()))
+    if not cands:
+        return s
+    # prefer later cut points; at the same start the longer verb
+    cands.sort(key=lambda x: (x[1], x[1] - x[0]), reverse=True)
+    fallback = None
+    for a, b in cands:
+        if s.startswith("的", b):
+            continue
+        rest = _strip_leading(s[b:])
+        if len(rest) < 2:
+            continue
+        if _is_bare(rest) or rest in _lexicon().lex["generic_items"]:
+            if fallback is None:
+                fallback = s[a:]
+            continue
+        # a cut in the middle of a word (盘活收益 -> 收益) is caught by the bare check above
+        return rest
+    if fallback is not None:
+        return _strip_leading(fallback)
+    return s
+
+
+_PER_PREFIX = re.compile(r"(每人每[月年天]|每[月年]每人|每人|每户|每生|每亩|人均|户均|生均)$")
+_NOTE_PAREN = re.compile(r"\((?:含|不含|包括|包含|其中|即|简称|下同|以下简称)[^()]{0,20}\)")
+
+
+def clean_item(seg: str) -> tuple[str, dict]:
+    """Raw text before a number -> (item, info).
+
+    info: 'scope' (last scope word, canonical), 'scope_only' (the text was only a scope word:
+    a breakdown such as 市本级44.7亿元), 'qualifier', 'periods' (period expressions seen),
+    'verb' (the text was only a verb: 节约339万元).
+    """
+    info: dict = {"scope": "", "scope_only": False, "qualifier": "", "periods": [], "verb": ""}
+    s = _CIRCLED.sub("", re.sub(r"\s+", "", seg))
+    s = re.sub(r"\[[0-9]{1,2}\]", "", s)
+    s = _PER_PREFIX.sub("", s)
+    s = _NOTE_PAREN.sub("", s)
+    # period expressions split the lead-in from the item
+    ps = find_periods(s)
+    if ps:
+        info["periods"] = [p.group() for p in ps]
+        s = _period_re().sub("|", s)
+    s = s.split("|")[-1]
+    sc = _scope_matches(s)
+    if sc:
+        a, b, w = sc[-1]
+        info["scope"] = w
+        rest = s[b:]
+        r2, _ = _strip_trailing(_strip_leading(rest))
+        if not r2:
+            info["scope_only"] = True
+        s = rest
+    s, q = _strip_trailing(s)
+    info["qualifier"] = q
+    s = _strip_leading(s)
+    s, q2 = _strip_trailing(s)
+    info["qualifier"] = info["qualifier"] or q2
+    whole = s
+    if s and not _remove_verbs(s):
+        info["verb"] = s  # 节约339万元 / 争取8.00亿元补充资本金: only a verb before the number
+        return "", info
+    s = _cut_at_verbs(s)
+    s = _strip_leading(s)
+    s = s.strip(" ,;:、的")
+    if not s and whole:
+        info["verb"] = whole
+    return s, info
+
+
+def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
+    """Noun phrase right after a unit: '15个乡镇文化站…' -> '乡镇文化站'; '100元护理补贴' ->
+    '护理补贴'; '1.5亿元的第五小学…项目' -> '第五小学…项目'. Returns (noun, end offset)."""
+    lex = _lexicon().lex
+    q = p
+    if t.startswith("的", q):
+        q += 1
+    stops = _words("count_noun_stops") + _words("verbs")
+    purpose = _words("purpose_verbs")
+    for w in purpose:
+        if t.startswith(w, q):
+            q += len(w)
+            break
+    if any(t.startswith(w, q) for w in stops + _words("qualifiers_after") + _words("threshold_after")):
+        return "", p
+    k = q
+    while k < hi:
+        ch = t[k]
+        if ch == "“":
+            close = t.find("”", k, min(hi, k + 12))
+            if close > k:
+                k = close + 1
+                continue
+        if ch in _PUNCT or ch.isdigit():
+            break
+        if k > q and any(t.startswith(w, k) for w in stops):
+            break
+        k += 1
+    noun = t[q:k]
+    if count and k < hi and t[k].isdigit():
+        # '18个建设类项目地方政府新增债券资金17.5亿元': the counted noun ends at its head;
+        # the rest names the next figure
+        for h in _words("count_heads"):
+            i = noun.find(h)
+            rest = noun[i + len(h):] if i >= 0 else ""
+            if i >= 0 and len(rest) >= 2 and any(rest.endswith(x) for x in lex["noun_heads"]):
+                noun = noun[: i + len(h)]
+                k = q + len(noun)
+                break
+    noun = _CIRCLED.sub("", noun).strip("和及与、的")
+    if len(noun) < 2:
+        return "", p
+    return noun, k
+
+
+def _purpose_after(t: str, p: int, hi: int) -> str:
+    """'投入资金2.2亿元，支持老旧小区改造…' -> '老旧小区改造…' (the clause after the figure,
+    when it starts with a purpose verb such as 用于/支持/推动)."""
+    q = p
+    while q < hi and t[q] in " ,，":
+        q += 1
+    s = t[q:hi]
+    m = re.match(r"[^,;:。!?]*", s)
+    clause = m.group() if m else ""
+    c = clause
+    for w in _words("adverbs"):
+        if c.startswith(w):
+            c = c[len(w):]
+            break
+    hit = None
+    for w in _words("purpose_verbs"):
+        if c.startswith(w):
+            hit = w
+            break
+    if hit is None:
+        return ""
+    c = c[len(hit):]
+    for w in ("开展", "实施", "用于"):
+        if c.startswith(w):
+            c = c[len(w):]
+    c = _CIRCLED.sub("", c)
+    c = re.sub(r"(等)?(工作|建设)?(,|$)", lambda mm: (mm.group(1) or "") + (mm.group(2) or ""), c)
+    return c.strip() if len(c.strip()) >= 2 else ""
+
+
+# ---------------------------------------------------------------------------
+# sentence reader
+
+@dataclass
+class _Row:
+    m: Mention
+    item: str = ""
+    measure: str = ""
+    kind: str = "level"  # level | change | ratio
+    direction: str | None = None
+    change: Mention | None = None
+    scope: str = ""
+    scope_only: bool = False
+    parent: str = ""
+    qualifier: str = ""
+    depth: int = 0
+    periods: list = field(default_factory=list)
+    dup_items: list = field(default_factory=list)  # 渗透率和活跃度均为100% -> extra items
+    merged: bool = False
+
+
+def _direction_at_end(seg: str) -> tuple[str | None, int, bool]:
+    """Does `seg` end with a change word (同比增长, 比上年增收, 月增 …)?
+
+    Returns (canonical direction, length of the change phrase, level) — level is True for
+    增加至/提高到 (the number that follows is the new level, not the change).
+    """
+    lex = _lexicon().lex
+    s = seg.rstrip(" ")
+    level = False
+    for w in _words("level_after_direction"):
+        if s.endswith(w):
+            core = s[: -len(w)]
+            d = _ends_with_direction(core)
+            if d:
+                return d[0], d[1] + len(w), True
+    d = _ends_with_direction(s)
+    if d:
+        return d[0], d[1], level
+    return None, 0, False
+
+
+def _ends_with_direction(s: str) -> tuple[str, int] | None:
+    lex = _lexicon().lex
+    dirs = lex["direction_words"]
+    s2 = s[:-1] if s.endswith("了") else s
+    extra = len(s) - len(s2)
+    for w in sorted(dirs, key=len, reverse=True):
+        if s2.endswith(w):
+            if w in lex["direction_single_char"]:
+                # a lone 增/降/多/少 must follow a change prefix (月增70元, 比上年多) —
+                # otherwise it is part of a word (新增, 差不多)
+                before = s2[: -len(w)]
+                if not any(before.endswith(p) for p in lex["direction_prefixes"]):
+                    continue
+            n = len(w) + extra
+            before = s2[: -len(w)]
+            for p in sorted(lex["direction_prefixes"], key=len, reverse=True):
+                if before.endswith(p):
+                    n += len(p)
+                    break
+            return dirs[w], n
+    return None
+
+
+_RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的$")
+
+
+def _depths(t: str, a: int, b: int) -> list[int]:
+    d = 0
+    out = []
+    for i in range(a, b):
+        ch = t[i]
+        if ch == "(":
+            d += 1
+        out.append(d)
+        if ch == ")":
+            d = max(0, d - 1)
+    return out
+
+
+def _segment_start(t: str, a: int, pos: int) -> int:
+    """Start of the clause that holds `pos`: after the last , ; : ( ) before it, skipping short
+    parentheses with no digits (在岗实(见)习生, 直达资金(含参照直达))."""
+    i = pos - 1
+    while i >= a:
+        ch = t[i]
+        if ch == ")":
+            j = t.rfind("(", a, i)
+            if j >= 0 and i - j <= 10 and not re.search(r"[0-9]", t[j:i]):
+                i = j - 1
+                continue
+            return i + 1
+        if ch in ",;:(。!?":
+            return i + 1
+        i -= 1
+    return a
+
+
+def _split_parts(subject: str, n: int) -> list[str] | None:
+    parts = [p for p in subject.split("、") if p]
+    if len(parts) != n:
+        parts = [p for p in re.split(r"[、和及与]", subject) if p]
+    if len(parts) != n:
+        return None
+    return parts
+
+
+def _share_head(parts: list[str]) -> list[str]:
+    """'城乡居民、企业和机关事业养老保险' -> each part gets the shared head (…养老保险);
+    '基本公共卫生补助和城居医保政府补助年人均标准' -> the shared attribute (年人均标准)."""
+    lex = _lexicon().lex
+    last = parts[-1]
+    head = ""
+    first = parts[0]
+    tail2 = first[-2:]
+    idx = last.rfind(tail2) if len(first) >= 2 else -1
+    if idx >= 0 and idx + 2 < len(last):
+        head = last[idx + 2:]
+    else:
+        for h in _words("attribute_heads"):
+            if last.endswith(h) and len(last) > len(h):
+                head = h
+                break
+        if not head:
+            for h in _words("noun_heads"):
+                if last.endswith(h) and len(last) > len(h):
+                    head = h
+                    break
+    if not head:
+        return parts
+    attr = any(head.endswith(h) for h in lex["attribute_heads"])
+    out = []
+    for p in parts[:-1]:
+        has_head = any(p.endswith(h) for h in lex["noun_heads"])
+        if attr or not has_head:
+            out.append(p + head)
+        else:
+            out.append(p)
+    out.append(last)
+    return out
+
+
+def _base_for(rows: list[_Row], depth: int, need_free: bool) -> _Row | None:
+    """The figure a change/ratio refers to: the last level figure at this paren depth
+    (None when `need_free` and that figure already carries a change)."""
+    for r in reversed(rows):
+        if r.kind == "level" and r.depth == depth:
+            if need_free and r.change is not None:
+                return None
+            return r
+    return None
+
+
+def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]:
+    """All figures of the sentence t[a:b] with item, kind, change, parent, scope (from the text)."""
+    lex = _lexicon().lex
+    ms = find_mentions(t, a, b)
+    if not ms:
+        return []
+    depth_at = _depths(t, a, b)
+    rows: list[_Row] = []
+    consumed = a  # text before this offset is used up (a previous figure or its noun)
+    parent = ""
+    parent_depth = 0
+    in_m = re.search(lex["parent_in_pattern"], t[a:b])
+    fenbie_vals: list[str] | None = None
+    fenbie_dir: str | None = None
+    fenbie_idx = 0
+    for i, m in enumerate(ms):
+        depth = depth_at[m.start - a]
+        cstart = _segment_start(t, a, m.start)
+        lo = max(cstart, consumed)
+        raw = t[lo:m.start]
+        clause_raw = t[cstart:m.start]
+        row = _Row(m=m, depth=depth, qualifier=m.qualifier)
+        unit_info = _lexicon().units.get(m.unit.split("/")[0], {})
+        row.measure = unit_info.get("measure", "amount")
+
+        # parents: 其中… / 在…中 / (…)
+        marker_txt = t[consumed if rows else a:m.start]
+        for pm in _words("parent_markers"):
+            if pm in marker_txt:
+                base = _base_for(rows, depth, need_free=False)
+                if base is not None:
+                    parent, parent_depth = base.item, depth
+                elif prev_lead is not None:
+                    parent, parent_depth = prev_lead.item, depth
+                break
+        if in_m and a + in_m.end() <= m.start and not parent:
+            pitem, _ = clean_item(in_m.group(1))
+            parent, parent_depth = pitem, depth
+        if depth > 0:
+            outer = _base_for(rows, depth - 1, need_free=False)
+            row.parent = outer.item if outer else parent
+        else:
+            row.parent = parent
+
+        # 分别 lists: values after 分别 take the parts named before it in order
+        if "分别" in clause_raw and fenbie_vals is None:
+            k = clause_raw.rfind("分别")
+            subject_raw = clause_raw[:k]
+            after = clause_raw[k + 2:]
+            nvals = 1
+            j = i + 1
+            while j < len(ms) and re.fullmatch(r"\s*[、和及与]\s*", t[ms[j - 1].end:ms[j].start]):
+                nvals += 1
+                j += 1
+            subj, sinfo = clean_item(subject_raw)
+            parts = _split_parts(subj, nvals) if nvals > 1 else None
+            if parts:
+                fenbie_vals = _share_head(parts)
+                fenbie_idx = 0
+                d, _, lvl = _direction_at_end(after)
+                fenbie_dir = None if lvl else d
+                if sinfo["scope"]:
+                    row.scope = sinfo["scope"]
+        if fenbie_vals is not None and fenbie_idx < len(fenbie_vals):
+            row.item = _strip_leading(fenbie_vals[fenbie_idx])
+            fenbie_idx += 1
+            if fenbie_dir:
+                row.kind, row.direction, row.measure = "change", fenbie_dir, "change"
+            if m.per_prefix and row.measure == "amount":
+                row.measure = "standard"
+            rows.append(row)
+            consumed = m.end
+            if fenbie_idx >= len(fenbie_vals):
+                fenbie_vals = None
+            continue
+
+        seg = re.sub(r"\s+", "", raw)
+        # change phrase at the end of the segment: 同比增长 / 比上年增收 / 增加至
+        d, dlen, level = _direction_at_end(seg)
+        if d:
+            seg = seg[: len(seg) - dlen]
+        # ratio: 为预算的 / 占一般公共预算支出的
+        ratio_of = bool(m.unit == "%" and _RATIO_OF.search(seg))
+        if ratio_of:
+            seg = seg[: _RATIO_OF.search(seg).start()]
+        item, info = clean_item(seg)
+        row.qualifier = row.qualifier or info["qualifier"]
+        row.periods = info["periods"]
+        if info["scope"]:
+            row.scope = info["scope"]
+        row.scope_only = info["scope_only"]
+        if item in lex["ratio_words"] or item.endswith(tuple(lex["ratio_words"])):
+            row.kind, row.measure = "ratio", "ratio"
+            if len(item) <= 2:  # 占比 alone names no item
+                base = _base_for(rows, depth, need_free=False)
+                if base is not None:
+                    item = base.item + item
+        if ratio_of:
+            row.kind, row.measure = "ratio", "ratio"
+            base = _base_for(rows, depth, need_free=False)
+            if base is None and depth > 0:
+                base = _base_for(rows, depth - 1, need_free=False)
+            if not item and base is not None:
+                item = base.item
+        elif d and not level:
+            row.kind, row.direction, row.measure = "change", d, "change"
+        elif d and level:
+            row.direction = d
+        elif m.unit in ("%", "个百分点") and item:
+            # 压减“三公”经费31.7%: the change word leads the item
+            for w, dd in sorted(lex["leading_direction"].items(), key=lambda kv: -len(kv[0])):
+                if _strip_leading(re.sub(r"\s+", "", raw)).startswith(w) and len(item) > 1:
+                    row.kind, row.direction, row.measure = "change", dd, "change"
+                    if item.startswith(w):
+                        item = item[len(w):]
+                    break
+
+        count = row.measure == "count"
+        after_noun, noun_end = "", m.end
+        nxt = t[m.end:m.end + 1]
+        if nxt and (_CJK.match(nxt) or nxt == "“") and row.kind != "change":
+            after_noun, noun_end = _following_noun(t, m.end, b, count)
+
+        if count and after_noun:
+            prefix = _strip_leading(item)
+            if after_noun in lex["generic_items"] or after_noun in lex["count_heads"]:
+                item = (prefix + after_noun) if prefix and not _is_generic(prefix) else after_noun
+            else:
+                item = after_noun
+            consumed = noun_end
+        elif (not item or _is_generic(item) or m.per_prefix) and after_noun and row.kind == "level":
+            item = after_noun
+            consumed = noun_end
+        else:
+            consumed = m.end
+        for w in _words("qualifiers_after"):
+            if t.startswith(w, consumed):
+                consumed += len(w)
+                break
+        if item and _is_generic(item) and row.kind == "level":
+            purpose = _purpose_after(t, m.end, b)
+            if purpose:
+                item = purpose
+        if not item and info["verb"] and row.kind == "level":
+            item = info["verb"]
+            if _is_generic(item):
+                purpose = _purpose_after(t, m.end, b)
+                if purpose:
+                    item = purpose
+
+        # a bare 支出 after 机关养老保险基金收入 -> 机关养老保险基金支出
+        if item in lex["bare_heads"] or item in ("总收入", "总支出"):
+            prev = next((r for r in reversed(rows) if r.kind == "level" and r.item), None)
+            if prev is not None:
+                for group in lex["sibling_heads"]:
+                    if item in group:
+                        for h in group:
+                            if h != item and prev.item.endswith(h) and len(prev.item) > len(h):
+                                item = prev.item[: -len(h)] + item
+                                break
+
+        # scope breakdown: 其中：市本级44.7亿元，县区16.6亿元
+        if row.scope_only and not item:
+            if row.kind == "level":
+                item = row.parent or (prev_lead.item if prev_lead else "")
+            else:
+                base = _base_for(rows, depth, need_free=False)
+                item = base.item if base else ""
+        # the item named earlier: 增加60元，达到885元 / 占比76.7% / 增长9.0%
+        if not item:
+            if row.kind == "change":
+                base = _base_for(rows, depth, need_free=True)
+                if base is not None:
+                    base.change = m
+                    base.direction = d
+                    consumed = m.end
+                    continue
+                base = _base_for(rows, depth, need_free=False) or (
+                    _base_for(rows, depth - 1, need_free=False) if depth else None)
+                item = base.item if base else (prev_lead.item if prev_lead else "")
+            else:
+                prev = rows[-1] if rows else None
+                if prev is not None and prev.kind == "change" and not prev.merged and prev.item:
+                    # 月增70元，达到1150元: one figure with its change
+                    prev.merged = True
+                    row.item, row.change, row.direction = prev.item, prev.m, prev.direction
+                    row.scope = row.scope or prev.scope
+                    row.periods = prev.periods + row.periods
+                    rows[-1] = row
+                    consumed = m.end
+                    continue
+                # the clause before this one names it: 统一…两项补贴，达到每人每月100元
+                prev_end = rows[-1].m.end if rows else a
+                pc_end = cstart
+                while pc_end > prev_end and t[pc_end - 1] in ",;: ":
+                    pc_end -= 1
+                pitem = ""
+                if pc_end > prev_end:
+                    pstart = max(_segment_start(t, a, pc_end), prev_end)
+                    pitem, _ = clean_item(t[pstart:pc_end])
+                base = _base_for(rows, depth, need_free=False)
+                item = pitem or (base.item if base is not None else "")
+        # 渗透率和活跃度均为100%
+        if re.search(r"均(?:为|达|达到|是)$", raw.rstrip()) and ("和" in item or "、" in item):
+            parts = [p for p in re.split(r"[和、]", item) if p]
+            if 1 < len(parts) <= 4:
+                item = parts[0]
+                row.dup_items = parts[1:]
+        if m.per_prefix and row.measure == "amount":
+            row.measure = "standard"
+        if "/" in m.unit and row.measure in ("amount", "count"):
+            row.measure = "standard"
+        if row.measure == "amount" and item.endswith(("标准", "保障水平", "定额")):
+            row.measure = "standard"
+        row.item = _CIRCLED.sub("", item)
+        rows.append(row)
+    # a change standing alone whose item could not be found is still a row
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# document level
+
+def _section_defaults(path: str) -> tuple[int | None, str, str]:
+    """(year, status, scope) named by the headings of a section path, deepest first."""
+    lex = _lexicon().lex
+    year = None
+    status = ""
+    scope = ""
+    heads = [h for h in normalize_text(path).split(" > ") if h][::-1]
+    for h in heads:
+        if year is None:
+            ym = re.search(r"((?:19|20)[0-9]{2})年", h)
+            if ym:
+                year = int(ym.group(1))
+        if not status:
+            for w in sorted(lex["status_heading_cues"], key=len, reverse=True):
+                if w in h:
+                    status = lex["status_heading_cues"][w]
+                    break
+        if not scope:
+            sc = _scope_matches(h)
+            if sc:
+                scope = sc[-1][2]
+    return year, status, scope
+
+
+_STATUS_SKIP = re.compile(r"(?:为|占|完成|达到)[^,;:。]{0,16}的")
+
+
+def _status_in(s: str) -> str:
+    lex = _lexicon().lex
+    s = _STATUS_SKIP.sub("", s)
+    best, pos = "", -1
+    for w, st in lex["status_cues"].items():
+        if w in ("完成", "实现"):
+            continue  # too common to override the heading
+        i = s.rfind(w)
+        if i > pos:
+            best, pos = st, i
+    return best
+
+
+def _year_of(period: str) -> int | None:
+    ym = re.search(r"((?:19|20)[0-9]{2})(?:年|[-—–~～至到])", period)
+    return int(ym.group(1)) if ym else None
+
+
+def extract_figures(doc: Document) -> list[Figure]:
+    """Every figure stated in `doc.text`, in text order.
+
+    Each Figure has `doc.text[start:end]` = number + unit (starting with the number) and
+    `doc.text[sent_start:sent_end]` = its sentence; item, measure, change, period, year, status,
+    scope, parent, section and qualifier are filled where the text says them.
+    """
+    text = doc.text
+    t = normalize_text(text)
+    sections = []
+    if parse_sections is not None:
+        try:
+            sections = parse_sections(text)
+        except Exception:  # noqa: BLE001 - a heading parser bug must not lose the figures
+            sections = []
+    out: list[Figure] = []
+    para_state: dict = {}
+    cur_para = -1
+    prev_lead: _Row | None = None
+    doc_year = doc.years[0] if len(doc.years) == 1 else None
+    for a, b, para in split_sentences(t):
+        if para != cur_para:
+            cur_para = para
+            para_state = {"period": "", "scope": "", "status": "", "year": None}
+        sec_path = section_path_at(sections, a) if sections and section_path_at else ""
+        h_year, h_status, h_scope = _section_defaults(sec_path)
+        rows = _read_sentence(t, a, b, prev_lead)
+        # lead-in period/scope/status of the sentence text before each figure
+        for r in rows:
+            lead = t[a:r.m.start]
+            ps = find_periods(lead)
+            period = ps[-1].group() if ps else para_state["period"]
+            year = None
+            for p in reversed(ps):
+                year = _year_of(p.group())
+                if year:
+                    break
+            if year is None:
+                year = _year_of(period) or para_state["year"] or h_year or doc_year
+            lead_scopes = [s for s in _scope_matches(_STATUS_SKIP.sub("", lead))]
+            scope = r.scope or (lead_scopes[-1][2] if lead_scopes else "") or para_state["scope"] or h_scope
+            status = _status_in(lead) or para_state["status"] or h_status
+            if r.m.unit and r.kind == "level" and not r.scope_only:
+                para_state["period"] = period
+                para_state["year"] = year if ps else para_state["year"]
+                if lead_scopes and not r.scope_only:
+                    para_state["scope"] = lead_scopes[-1][2]
+                st = _status_in(lead)
+                if st:
+                    para_state["status"] = st
+            items = [r.item] + r.dup_items
+            for k, item in enumerate(items):
+                ch = r.change
+                fig = Figure(
+                    doc=doc.name, item=item, value=r.m.value, value_text=r.m.value_text, unit=r.m.unit,
+                    measure=r.measure or "amount", start=r.m.start, end=r.m.end, sent_start=a, sent_end=b,
+                    section=sec_path, direction=r.direction,
+                    change_value=ch.value if ch else None, change_unit=ch.unit if ch else None,
+                    change_start=ch.start if ch else None, change_end=ch.end if ch else None,
+                    period=_period_text(text, t, period), year=year, status=status,
+                    scope=scope, parent=r.parent if r.parent != item else "", qualifier=r.qualifier,
+                )
+                if r.kind == "change":
+                    fig.change_value, fig.change_unit = r.m.value, r.m.unit
+                    fig.change_start, fig.change_end = r.m.start, r.m.end
+                out.append(fig)
+        lead_rows = [r for r in rows if r.kind == "level" and r.m.unit]
+        if lead_rows:
+            prev_lead = lead_rows[0]
+    out.sort(key=lambda f: (f.start, f.item))
+    return out
+
+
+def _period_text(text: str, t: str, period: str) -> str:
+    # periods are matched on the normalized text; report them as written when possible
+    return period
+
+
+# ---------------------------------------------------------------------------
+# table
+
+_FIELDS = [f.name for f in fields(Figure)]
+_DECIMAL_FIELDS = {"value", "change_value"}
+_INT_FIELDS = {"start", "end", "sent_start", "sent_end", "change_start", "change_end", "year"}
+
+
+class FigureTable:
+    """Figure rows of many documents. `rows(doc)`, CSV (UTF-8 with BOM, opens in Excel), JSONL."""
+
+    def __init__(self, figures: Iterable[Figure] = ()) -> None:
+        self._rows: list[Figure] = list(figures)
+
+    @classmethod
+    def from_documents(cls, docs: Iterable[Document]) -> "FigureTable":
+        table = cls()
+        for d in docs:
+            table.extend(extract_figures(d))
+        return table
+
+    def extend(self, figures: Iterable[Figure]) -> None:
+        self._rows.extend(figures)
+
+    def rows(self, doc: str | None = None) -> list[Figure]:
+        """All rows, or the rows of one document (by name), in stored order."""
+        return [f for f in self._rows if doc is None or f.doc == doc]
+
+    def docs(self) -> list[str]:
+        return sorted({f.doc for f in self._rows})
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def to_csv(self, path: str | Path, doc: str | None = None) -> None:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=_FIELDS)
+            w.writeheader()
+            for f in self.rows(doc):
+                w.writerow({k: ("" if v is None else v) for k, v in f.row().items()})
+
+    def to_jsonl(self, path: str | Path) -> None:
+        with open(path, "w", encoding="utf-8") as fh:
+            for f in self._rows:
+                fh.write(json.dumps(f.row(), ensure_ascii=False) + "\n")
+
+    @classmethod
+    def from_jsonl(cls, path: str | Path) -> "FigureTable":
+        rows = []
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                d = json.loads(line)
+                kw = {}
+                for k in _FIELDS:
+                    if k not in d:
+                        continue
+                    v = d[k]
+                    if k in _DECIMAL_FIELDS and v not in (None, ""):
+                        v = Decimal(str(v))
+                    elif k in _INT_FIELDS and v not in (None, ""):
+                        v = int(v)
+                    elif v == "" and k in _INT_FIELDS | _DECIMAL_FIELDS:
+                        v = None
+                    kw[k] = v
+                rows.append(Figure(**kw))
+        return cls(rows)
