@@ -11,12 +11,15 @@ and None is left out of every mean.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .dataset import Question
 from .metrics import (Span, covers, direction_class, direction_in_text, entities_match, evidence_rank, mean,
-                      passage_contains, percentile, values_match)
+                      parse_unit, passage_contains, percentile, values_match)
+
+_CHANGE_WORDS = re.compile(r"(?i)\b(grow|grew|growth|chang|increas|decreas|rise|rose|fall|fell|declin|drop|how fast)")
 
 
 @dataclass
@@ -164,7 +167,13 @@ class AnswerEvaluator(Evaluator):
         if f == "value_ok":
             return q.answer_value is not None and q.type != "descriptive"
         if f == "direction_ok":
-            return q.type == "change" and direction_in_text(q.answer_text) is not None
+            if direction_in_text(q.answer_text) is None:
+                return False
+            if q.type == "change":
+                return True
+            # an English question about a change: a rate asked about, or change words in it
+            return q.type == "english" and (parse_unit(q.answer_unit)[1] in ("%", "pp")
+                                            or _CHANGE_WORDS.search(q.question) is not None)
         if f == "entity_ok":
             return q.answer_entity is not None and q.type in ("compare", "superlative", "english")
         return False

@@ -165,22 +165,26 @@ def direction_class(word: str | None) -> str | None:
     return None
 
 
+_NEGATION = re.compile(r"(没有|不是|并非|并未|未|没|无|非|not|no|didn't|did not)\s*$", re.I)
+
+
 def direction_in_text(text: str | None) -> str | None:
-    """The direction class of the first direction word in a gold answer text ('同比下降8.2%' -> 'down')."""
+    """The direction class of the first un-negated direction word in a gold answer text.
+
+    '同比下降8.2%' -> 'down'; '没有增长，同比下降11.7%' -> 'down' (没有增长 is skipped).
+    """
     if not text:
         return None
     low = text.lower()
-    best: tuple[int, str] | None = None
+    hits: list[tuple[int, str]] = []
     for cls, words in _DIRECTIONS.items():
         for w in words:
-            if w.isascii():
-                m = re.search(rf"\b{re.escape(w)}\b", low)
-                at = m.start() if m else -1
-            else:
-                at = low.find(w)
-            if at >= 0 and (best is None or at < best[0]):
-                best = (at, cls)
-    return best[1] if best else None
+            pattern = rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+            hits += [(m.start(), cls) for m in re.finditer(pattern, low)]
+    for at, cls in sorted(hits):
+        if not _NEGATION.search(low[max(0, at - 8):at]):
+            return cls
+    return None
 
 
 # --- entities ------------------------------------------------------------------------------

@@ -100,9 +100,11 @@ def system_results(cases: Sequence[Case], scored: Sequence[dict[str, Any]], desc
                              "top_citation": first and {k: first.get(k) for k in ("doc", "start", "end", "text")},
                              "answer_correct": s.get("correct"),
                              "reasons": failure_reasons(c, s)})
-    for f in failures:
-        if f["got"].get("answer") and len(f["got"]["answer"]) > 200:
-            f["got"]["answer"] = f["got"]["answer"][:200] + "…"
+    for f in failures:  # passages can be long; the failure list is for reading
+        for holder in (f["got"], f["top_citation"] or {}):
+            for key in ("answer", "text"):
+                if isinstance(holder.get(key), str) and len(holder[key]) > 300:
+                    holder[key] = holder[key][:300] + "…"
     return {"description": description, "overall": summarize(scored), "by_type": by_type,
             "failures": failures, "questions": questions}
 

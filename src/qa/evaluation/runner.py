@@ -42,19 +42,28 @@ def settings_for(corpus: str | None, index: str | None, model: str | None):
     return Settings.from_args(corpus=corpus, index=index, model=model)
 
 
-def _bar(desc: str):
+def _bar(desc: str) -> Callable[[str, float], None]:
+    """A progress callback drawing a tqdm bar on stderr, created on the first call (an index
+    that is only loaded never reports progress, and should leave no empty bar behind)."""
     from tqdm import tqdm
 
-    bar = tqdm(total=100, file=sys.stderr, desc=desc, bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
-               leave=False)
+    state: dict[str, Any] = {}
 
     def progress(message: str, fraction: float) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=100, file=sys.stderr, desc=desc, leave=False,
+                                      bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}")
         bar.n = int(max(0.0, min(1.0, fraction)) * 100)
         bar.set_postfix_str(message[:50], refresh=True)
         if fraction >= 1.0:
             bar.close()
 
     return progress
+
+
+def _say(message: str, fraction: float) -> None:
+    print(f"qa eval: {message}", file=sys.stderr, flush=True)
 
 
 def run_system(system: System, questions: Sequence[Question], groups: dict[str, list], show_progress: bool = True
@@ -133,7 +142,7 @@ def main(args) -> int:
     setup = time.perf_counter() - t_start
 
     systems, info = evaluate(questions, engine, k=k, baselines=bool(getattr(args, "baselines", False)),
-                             progress=_bar("setup"))
+                             progress=_say)
     if not info["scored"]:
         print("qa eval: no valid question to score:", file=sys.stderr)
         for qid, problems in list(info["invalid"].items())[:10]:
