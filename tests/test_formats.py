@@ -131,6 +131,14 @@ def test_mixed_utf8_and_gbk_names_the_first_bad_line(first: str, second: str, ba
         decode_text(data, "mixed.txt")
 
 
+def test_damaged_gbk_file_is_reported_as_damaged_not_decoded_as_another_code_page() -> None:
+    data = bytearray(CHINESE.encode("gbk") * 3)
+    line3 = data.index(b"\n", data.index(b"\n") + 1) + 1
+    data[line3 + 1] = 0x20  # a lead byte followed by a space is not GBK
+    with pytest.raises(FormatError, match=r"gbk\.txt.*GBK/GB18030.*1 invalid.*line 3.*damaged"):
+        decode_text(bytes(data), "gbk.txt")
+
+
 def test_extract_text_passes_txt_through_decode() -> None:
     assert extract_text(Path("x.txt"), CHINESE.encode("gbk")) == CHINESE
 

@@ -85,28 +85,28 @@ def _check_not_binary(text: str, name: str) -> None:
 
 
 def _try_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: ASCII characters leave NUL bytes mostly on one parity (CJK
-    characters such as 一 U+4E00 put some on the other)."""
-    if len(data) % 2:
+    """UTF-16 without a BOM. ASCII characters put NUL bytes on one parity, which suggests the
+    byte order (CJK characters such as 一 U+4E00 put a few on the other); either order is
+    accepted only if it decodes to the characters a report is made of. Without any NUL byte
+    (no ASCII at all) the text must also be mostly Chinese."""
+    if len(data) % 2 or not data:
         return None
     even = data[0::2].count(0)
     odd = data[1::2].count(0)
-    if odd >= 3 * even and odd:
-        codec = "utf-16-le"
-    elif even >= 3 * odd and even:
-        codec = "utf-16-be"
-    else:
-        return None
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-    if not text or "\x00" in text:
-        return None
-    common = sum(1 for ch in text if _is_common_char(ch))
-    if common < 0.95 * len(text):
-        return None
-    return text, codec
+    order = ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
+    for codec in order:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        if sum(1 for ch in text if _is_common_char(ch)) < 0.95 * len(text):
+            continue
+        if not (even or odd) and len(_CJK.findall(text)) < 0.5 * len(text):
+            continue
+        return text, codec
+    return None
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
@@ -143,12 +143,27 @@ def _mixed_encoding_error(data: bytes, name: str) -> FormatError | None:
         f"damaged). Save the whole file in one encoding (UTF-8).")
 
 
+def _damaged_gb18030_error(data: bytes, err: UnicodeDecodeError, name: str) -> FormatError | None:
+    """GBK/GB18030 Chinese text with a few invalid bytes: say so, rather than let the detector
+    pick some single-byte code page that turns the whole report into mojibake."""
+    loose = data.decode("gb18030", errors="replace")
+    bad = loose.count("\ufffd")
+    cjk = len(_CJK.findall(loose))
+    if cjk < 10 or bad > max(3, 0.05 * len(loose)) or cjk < 0.3 * sum(1 for ch in loose if ord(ch) > 0x7F):
+        return None
+    line = data[:err.start].count(b"\n") + 1
+    return FormatError(f"{name}: reads as GBK/GB18030 Chinese text but has {bad} invalid byte "
+                       f"sequence(s), the first on line {line}: the file is damaged or mixes "
+                       f"encodings. Save it again in one encoding (UTF-8).")
+
+
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Bytes of a text report -> (text, encoding name).
 
-    Tries, in order: a BOM (UTF-8/16/32), UTF-16 without BOM (NUL bytes on one parity), strict
-    UTF-8, strict GB18030 (a superset of GBK/GB2312), then charset-normalizer. Line endings are
-    normalised to "\\n" (CRLF and lone CR); nothing else is changed, since offsets index the text.
+    Tries, in order: a BOM (UTF-8/16/32); UTF-16 without BOM when there are NUL bytes; strict
+    UTF-8; UTF-16 without BOM and without ASCII; strict GB18030 (a superset of GBK/GB2312);
+    then charset-normalizer. Line endings are normalised to "\\n" (CRLF and lone CR); nothing
+    else is changed, since offsets index the text.
     Raises FormatError for empty, binary, mixed-encoding or undecodable data.
     """
     if not data:
@@ -186,10 +201,16 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             if mixed is not None:
                 raise mixed from None
     if text is None:
+        found = _try_utf16_without_bom(data)
+        if found is not None:
+            text, encoding = found
+    if text is None:
         try:
             text, encoding = data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as e:
+            damaged = _damaged_gb18030_error(data, e, name)
+            if damaged is not None:
+                raise damaged from None
     if text is None:
         text, encoding = _detect(data, name)
 
@@ -393,6 +414,10 @@ def _pdf_text(data: bytes, name: str) -> str:
         import pdfplumber
     except ImportError as e:  # pragma: no cover - dependency missing
         raise FormatError(f"{name}: PDF support needs pdfplumber ({e})") from None
+    # pdfminer logs a warning for every malformed object; the outcome is reported by us instead.
+    pdfminer_log = logging.getLogger("pdfminer")
+    if pdfminer_log.level == logging.NOTSET:
+        pdfminer_log.setLevel(logging.ERROR)
     pages: list[list[dict]] = []
     n_pages = 0
     try:
