@@ -15,7 +15,8 @@ in the same 2 characters (the head noun: 教育支出 ⊂ 2023年教育支出 ma
 not, 新增债券 vs 新增债券资金 does not). The gold file lists `alt_items` where a person could
 equally name the figure another way (放款 / 财园信贷通放款).
 
-Rows are paired one-to-one, first those at the same offset, then the rest in text order.
+A gold row may carry `region` [start, end): the report is annotated only there, and predictions
+outside it are not scored. Rows are paired one-to-one, first those at the same offset, then the rest in text order.
 Precision = matched predictions / predictions; recall = matched gold rows / gold rows.
 Also reported: for matched rows whose gold has a direction, whether the predicted direction has
 the same sign (增长/增加/提高 up, 下降/减少 down, 持平 flat) and the same change value.
@@ -103,6 +104,9 @@ def evaluate(gold_rows: list[dict], corpus: Path) -> dict:
         text = path.read_text(encoding="utf-8")
         doc = Document(name=doc_name, text=text, path=str(path))
         preds = extract_figures(doc)
+        regions = {tuple(g["region"]) for g in gold if g.get("region")}
+        if regions:  # a partly annotated report: only predictions inside the annotated part count
+            preds = [p for p in preds if any(a <= p.start < b for a, b in regions)]
         used_p: set[int] = set()
         pairs: dict[int, int] = {}
         # pass 1: same offset; pass 2: anywhere (nearest offset first)

@@ -257,10 +257,17 @@ def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         if um and any(t.startswith(d, um[1] - len(um[0])) for d in lex["duration_after_count"]):
             continue
         if um is None:
+            # a unit shared with the next number: 4.08和3.76个百分点 / 12.9%、3%
+            sm = re.match(r"\s*[和、与及]\s*(" + _NUM_RE.pattern + r")\s*", t[q:hi])
+            if sm:
+                nu = _match_unit(t, q + sm.end())
+                if nu:
+                    um = (nu[0], e)
+        if um is None:
             # a unit separated by a few stray words: "投资1200用于万元…"
             k = q
             stray = ""
-            while k < hi and k - q < 4 and _CJK.match(t[k]) and t[k] not in "年月日号":
+            while k < hi and k - q < 4 and _CJK.match(t[k]) and t[k] not in "年月日号万亿千百美港欧英日":
                 stray += t[k]
                 k += 1
                 mu = next((u for u in lx.money_units if t.startswith(u, k)), None)
@@ -412,8 +419,8 @@ def _strip_trailing(s: str) -> tuple[str, str]:
                 if len(w) == 1 and s[-2:] in lex["single_qualifier_guard"] + lex["verbs"]:
                     continue
                 rest = s[: -len(w)]
-                if w in ("总计", "合计", "共计", "累计") and _is_bare(rest.rstrip("等")):
-                    continue  # 收入总计 is an item, not 收入 + 总计
+                if w in ("总计", "合计") and rest.rstrip("等").endswith(("收入", "支出")):
+                    continue  # 收入总计 is the name of a budget line, not 收入 + 总计
                 s, changed = rest, True
                 break
         if s.endswith("由") or s.endswith("按") or s.endswith("从"):
@@ -502,12 +509,16 @@ def clean_item(seg: str) -> tuple[str, dict]:
     sc = _scope_matches(s)
     if sc:
         a, b, w = sc[-1]
-        info["scope"] = w
         rest = s[b:]
         r2, _ = _strip_trailing(_strip_leading(rest))
-        if not r2:
-            info["scope_only"] = True
-        s = rest
+        if w.endswith("级") and r2 and (_is_bare(r2) or len(r2) <= 2):
+            s = s[a:]  # 省级补助, 市级财政资金: a level of government naming the item
+        else:
+            info["scope"] = w
+            if not r2:
+                info["scope_only"] = True
+            s = rest
+    pre = s
     s, q = _strip_trailing(s)
     info["qualifier"] = q
     s = _strip_leading(s)
@@ -520,8 +531,8 @@ def clean_item(seg: str) -> tuple[str, dict]:
     s = _cut_at_verbs(s)
     s = _strip_leading(s)
     s = s.strip(" ,;:、的")
-    if not s and whole:
-        info["verb"] = whole
+    if not s and (whole or pre):
+        info["verb"] = whole or pre
     return s, info
 
 
@@ -554,13 +565,13 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
             break
         k += 1
     noun = t[q:k]
-    if count and k < hi and t[k].isdigit():
-        # '18个建设类项目地方政府新增债券资金17.5亿元': the counted noun ends at its head;
-        # the rest names the next figure
+    if count:
+        # '18个建设类项目地方政府新增债券资金17.5亿元', '300家重点税源企业联系制度': the counted
+        # noun ends at its head; what follows names something else
         for h in _words("count_heads"):
             i = noun.find(h)
             rest = noun[i + len(h):] if i >= 0 else ""
-            if i >= 0 and len(rest) >= 2 and any(rest.endswith(x) for x in lex["noun_heads"]):
+            if i >= 0 and len(rest) >= 2:
                 noun = noun[: i + len(h)]
                 k = q + len(noun)
                 break
@@ -657,15 +668,20 @@ def _ends_with_direction(s: str) -> tuple[str, int] | None:
                     continue
             n = len(w) + extra
             before = s2[: -len(w)]
-            for p in sorted(lex["direction_prefixes"], key=len, reverse=True):
-                if before.endswith(p):
-                    n += len(p)
-                    break
+            found = True
+            while found:  # 同口径比上年减少: several prefixes
+                found = False
+                for p in sorted(lex["direction_prefixes"], key=len, reverse=True):
+                    if before.endswith(p):
+                        n += len(p)
+                        before = before[: -len(p)]
+                        found = True
+                        break
             return dirs[w], n
     return None
 
 
-_RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的$")
+_RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的(?:比重|比例|份额)?(?:为|达到|达|是)?$")
 
 
 def _depths(t: str, a: int, b: int) -> list[int]:
@@ -743,6 +759,51 @@ def _share_head(parts: list[str]) -> list[str]:
     return out
 
 
+_COMPARED_TO = re.compile(r"(?:较|比)(?:[0-9]{4}年|上年同期|上年|去年同期|去年|同期|年初)")
+
+
+def _fenbie_subjects(t: str, a: int, cstart: int, clause_raw: str, nvals: int, unit: str):
+    """'A、B和C…分别为x、y、z': the items for the n values, or None when the parts don't line up.
+
+    Returns (items, scopes, direction, scope): scopes is per value when the parts are scope
+    words (全市和市本级税性比重分别提高…); direction is a change word after 分别, "ratio" for
+    分别占…的, else None. The subject may lead the clause before ('总收入和…收入均超额完成…，
+    分别占预算调整数的106.24%和105.95%').
+    """
+    lex = _lexicon().lex
+    k = clause_raw.rfind("分别")
+    subject_raw = _COMPARED_TO.sub("", clause_raw[:k])
+    after = clause_raw[k + 2:]
+    subj, sinfo = clean_item(subject_raw)
+    if not subj and cstart > a:
+        pc_end = cstart - 1
+        prev = _COMPARED_TO.sub("", t[_segment_start(t, a, pc_end):pc_end])
+        cut = len(prev)
+        for v in ["均"] + lex["verbs"]:  # keep the subject of that clause, not its verb phrase
+            j = prev.find(v, 1)
+            if 0 < j < cut:
+                cut = j
+        subject_raw = prev[:cut]
+        subj, sinfo = clean_item(subject_raw)
+    if not subj:
+        return None
+    scopes: list[str] = []
+    parts = _split_parts(subj, nvals)
+    if parts is None:
+        lead_scopes = _scope_matches(subject_raw)
+        if len(lead_scopes) != nvals:
+            return None
+        parts = [subj] * nvals
+        scopes = [sc[2] for sc in lead_scopes]
+    else:
+        parts = _share_head(parts)
+    d, _, lvl = _direction_at_end(after)
+    direction = None if lvl else d
+    if unit == "%" and _RATIO_OF.search(after):
+        direction = "ratio"
+    return parts, scopes, direction, sinfo["scope"]
+
+
 def _base_for(rows: list[_Row], depth: int, need_free: bool) -> _Row | None:
     """The figure a change/ratio refers to: the last level figure at this paren depth
     (None when `need_free` and that figure already carries a change)."""
@@ -769,6 +830,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
     fenbie_vals: list[str] | None = None
     fenbie_dir: str | None = None
     fenbie_idx = 0
+    fenbie_scopes: list[str] = []
     for i, m in enumerate(ms):
         depth = depth_at[m.start - a]
         cstart = _segment_start(t, a, m.start)
@@ -800,27 +862,25 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
 
         # 分别 lists: values after 分别 take the parts named before it in order
         if "分别" in clause_raw and fenbie_vals is None:
-            k = clause_raw.rfind("分别")
-            subject_raw = clause_raw[:k]
-            after = clause_raw[k + 2:]
             nvals = 1
             j = i + 1
             while j < len(ms) and re.fullmatch(r"\s*[、和及与]\s*", t[ms[j - 1].end:ms[j].start]):
                 nvals += 1
                 j += 1
-            subj, sinfo = clean_item(subject_raw)
-            parts = _split_parts(subj, nvals) if nvals > 1 else None
-            if parts:
-                fenbie_vals = _share_head(parts)
+            got = _fenbie_subjects(t, a, cstart, clause_raw, nvals, m.unit) if nvals > 1 else None
+            if got:
+                fenbie_vals, fenbie_scopes, fenbie_dir, subj_scope = got
                 fenbie_idx = 0
-                d, _, lvl = _direction_at_end(after)
-                fenbie_dir = None if lvl else d
-                if sinfo["scope"]:
-                    row.scope = sinfo["scope"]
+                if subj_scope:
+                    row.scope = subj_scope
         if fenbie_vals is not None and fenbie_idx < len(fenbie_vals):
             row.item = _strip_leading(fenbie_vals[fenbie_idx])
+            if fenbie_scopes:
+                row.scope = fenbie_scopes[fenbie_idx]
             fenbie_idx += 1
-            if fenbie_dir:
+            if fenbie_dir == "ratio":
+                row.kind, row.measure = "ratio", "ratio"
+            elif fenbie_dir:
                 row.kind, row.direction, row.measure = "change", fenbie_dir, "change"
             if m.per_prefix and row.measure == "amount":
                 row.measure = "standard"
@@ -898,11 +958,13 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             if purpose:
                 item = purpose
         if not item and info["verb"] and row.kind == "level":
-            item = info["verb"]
-            if _is_generic(item):
-                purpose = _purpose_after(t, m.end, b)
-                if purpose:
-                    item = purpose
+            # only a verb before the number: 统筹4.6亿元，支持… / 节约339万元
+            purpose = _purpose_after(t, m.end, b)
+            if purpose:
+                item = purpose
+            elif (any(v in info["verb"] for v in lex["verbs"]) and len(_strip_leading(info["verb"])) >= 2
+                  and _strip_trailing(info["verb"])[0]):
+                item = _strip_leading(info["verb"])
 
         # a bare 支出 after 机关养老保险基金收入 -> 机关养老保险基金支出
         if item in lex["bare_heads"] or item in ("总收入", "总支出"):
