@@ -199,6 +199,9 @@ def test_docx_vertical_merge_repeats_the_row_label(tmp_path: Path) -> None:
     d = docx.Document()
     t = d.add_table(rows=3, cols=3)
     t.cell(0, 0).text, t.cell(0, 1).text, t.cell(0, 2).text = "类别", "科目", "金额"
+    d.add_paragraph("单位：亿元")
+    t2 = d.add_table(rows=1, cols=3)  # a header row whose first cell is empty keeps its place
+    t2.cell(0, 1).text, t2.cell(0, 2).text = "2023年", "2024年"
     t.cell(1, 0).text = "民生支出"
     t.cell(1, 1).text, t.cell(1, 2).text = "教育", "5.14"
     t.cell(2, 1).text, t.cell(2, 2).text = "卫生", "1.19"
@@ -206,8 +209,10 @@ def test_docx_vertical_merge_repeats_the_row_label(tmp_path: Path) -> None:
     path = tmp_path / "v.docx"
     d.save(str(path))
     lines = lines_of(extract_text(path, path.read_bytes()))
+    assert lines[0] == "类别\t科目\t金额"
     assert lines[1].split("\t") == ["民生支出", "教育", "5.14"]
     assert lines[2].split("\t") == ["民生支出", "卫生", "1.19"]
+    assert lines[3:] == ["单位：亿元", "\t2023年\t2024年"]
 
 
 def test_damaged_docx(tmp_path: Path) -> None:
@@ -379,6 +384,22 @@ def test_pdf_text_tables_and_page_furniture(tmp_path: Path) -> None:
     # Page numbers and the running header are gone.
     assert not any(ln.strip(" -") in ("1", "2", "3") for ln in lines)
     assert HEADER not in text
+
+
+def test_pdf_table_cells_wrapped_inside_and_empty_corner(tmp_path: Path) -> None:
+    # Header row with an empty corner cell; a row label wrapped onto two lines in its cell.
+    ops: list[tuple] = []
+    grid = [[(), ("2023年",), ("2024年",)], [("一般公共预算", "收入"), ("10.5",), ("11.2",)]]
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            x, y = LEFT + c * 120, 700 - (r + 1) * 40
+            ops.append(("r", x, y, 120, 40))
+            for i, part in enumerate(cell):
+                ops.append(("t", x + 4, y + 24 - 16 * i, part, SIZE))
+    path = tmp_path / "cells.pdf"
+    path.write_bytes(make_pdf([ops]))
+    assert extract_text(path, path.read_bytes()).split("\n") == [
+        "\t2023年\t2024年", "一般公共预算收入\t10.5\t11.2"]
 
 
 def test_pdf_kangxi_radicals_become_ideographs(tmp_path: Path) -> None:

@@ -268,17 +268,22 @@ def extract_text(path: Path, data: bytes) -> str:
     return _html_text(data, name)
 
 
+class _Row(str):
+    """A table row already laid out by `_cell_line`; kept as is (a leading empty cell included)."""
+
+
 def _join_lines(lines: list[str]) -> str:
-    out = [ln.strip() for ln in lines]
+    out = [ln if isinstance(ln, _Row) else ln.strip() for ln in lines]
     return "\n".join(ln for ln in out if ln)
 
 
 def _cell_line(cells: list[str]) -> str:
-    """Table row -> one line. Inner empty cells stay (columns line up); trailing ones go."""
+    """Table row -> one line. Empty cells before the last filled one stay, so columns line up
+    from row to row; trailing ones go. An all-empty row is ""."""
     cells = [re.sub(r"\s+", " ", c).strip() for c in cells]
     while cells and not cells[-1]:
         cells.pop()
-    return CELL_SEP.join(cells) if any(cells) else ""
+    return _Row(CELL_SEP.join(cells)) if cells else ""
 
 
 # --- docx ---------------------------------------------------------------------------------------
@@ -494,7 +499,8 @@ def _pdf_page_items(page: Any) -> list[dict]:
     for t in tables:
         rows = []
         for row in t.extract():
-            line = _cell_line([c or "" for c in row])
+            # A cell's text wrapped inside the cell is one phrase: "一般公共预算\n收入".
+            line = _cell_line([_CJK_WRAP.sub("", c or "") for c in row])
             if line:
                 rows.append(line)
         if rows:
@@ -629,7 +635,7 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
 # the HTML source, not a space in the text ("完成\n    12.34亿元" is "完成12.34亿元").
 _CJK_CLASS = r"[\u2014\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 _CJK_WRAP = re.compile(rf"(?<={_CJK_CLASS})\s*\n\s*|\s*\n\s*(?={_CJK_CLASS})")
-_SPACES = re.compile(r"[^\S\t]+|\t+")
+_SPACES = re.compile(r"\s+")
 
 
 def _html_declared_charset(data: bytes) -> str | None:
