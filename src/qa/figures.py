@@ -292,7 +292,7 @@ def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
                 break
         if not unit:
             continue
-        per_prefix = bool(re.search(r"(每人每[月年天]|每[月年]每人|每人|每户|每生|每亩|人均|户均|生均)$", t[max(0, s - 6):s]))
+        per_prefix = bool(_PER_PREFIX.search(t[max(0, s - 6):s]))
         out.append(Mention(start=s, end=end, num_end=m.end(), value_text=vt, value=value, unit=unit,
                            qualifier=qual_after, per_prefix=per_prefix, high=high))
     return out
@@ -390,8 +390,11 @@ def _strip_leading(s: str) -> str:
         s2 = s.lstrip(" ,;:、，")
         if s2 != s:
             s, changed = s2, True
+        keep = _lexicon().lex["keep_words"]
         for w in lead:
-            if s.startswith(w) and len(s) > len(w):
+            if s.startswith(w) and len(s) > len(w) and s[len(w)] not in "性型":
+                if any(s.startswith(k) and len(k) > len(w) for k in keep):
+                    continue  # 共享“四税收入” is not 共 + 享…
                 s, changed = s[len(w):], True
                 break
     return s
@@ -466,25 +469,20 @@ def _cut_at_verbs(s: str) -> str:
         return s
     # prefer later cut points; at the same start the longer verb
     cands.sort(key=lambda x: (x[1], x[1] - x[0]), reverse=True)
-    fallback = None
     for a, b in cands:
-        if s.startswith("的", b):
-            continue
+        if s.startswith("的", b) or (b < len(s) and s[b] in _lexicon().lex["bound_suffixes"]):
+            continue  # …收入安排的支出; 国有土地使用权 (使用 + 权 is one noun)
         rest = _strip_leading(s[b:])
-        if len(rest) < 2:
-            continue
+        if len(rest) < 2 or rest in _lexicon().lex["attribute_heads"]:
+            continue  # 研发经费投入强度: 投入 + 强度 is one attribute
         if _is_bare(rest) or rest in _lexicon().lex["generic_items"]:
-            if fallback is None:
-                fallback = s[a:]
             continue
         # a cut in the middle of a word (盘活收益 -> 收益) is caught by the bare check above
         return rest
-    if fallback is not None:
-        return _strip_leading(fallback)
-    return s
+    return s  # every cut leaves a bare head: the verb is part of the name (债务转贷收入)
 
 
-_PER_PREFIX = re.compile(r"(每人每[月年天]|每[月年]每人|每人|每户|每生|每亩|人均|户均|生均)$")
+_PER_PREFIX = re.compile(r"(?:按)?(每[\u4e00-\u9fff]{1,2}每[月年天日]|每[月年]每人|人均每[月年]|[人户生亩孩床]均|每[人户生亩孩名床])$")
 _NOTE_PAREN = re.compile(r"\((?:含|不含|包括|包含|其中|即|简称|下同|以下简称)[^()]{0,20}\)")
 
 
@@ -505,7 +503,16 @@ def clean_item(seg: str) -> tuple[str, dict]:
     if ps:
         info["periods"] = [p.group() for p in ps]
         s = _period_re().sub("|", s)
-    s = s.split("|")[-1]
+    pieces = s.split("|")
+    s = pieces[-1]
+    if len(pieces) > 1:
+        tail = _PER_PREFIX.sub("", s).strip("的从由较比到至 ")
+        tail_core = _strip_trailing(_strip_leading(tail))[0]
+        if tail_core in _lexicon().lex["baseline_items"]:
+            s = pieces[-2]  # 一般公共预算收入年初预算合计193.6亿元: the item precedes the period
+        elif not tail_core:
+            # 补助标准从2024年的人均每年94元: the item is before the period
+            s = re.sub(r"(从|由|较|比|到|至)$", "", pieces[-2]) + tail
     sc = _scope_matches(s)
     if sc:
         a, b, w = sc[-1]
@@ -521,6 +528,7 @@ def clean_item(seg: str) -> tuple[str, dict]:
     pre = s
     s, q = _strip_trailing(s)
     info["qualifier"] = q
+    s = _PER_PREFIX.sub("", s)  # 标准每人每月不低于274元
     s = _strip_leading(s)
     s, q2 = _strip_trailing(s)
     info["qualifier"] = info["qualifier"] or q2
@@ -531,6 +539,11 @@ def clean_item(seg: str) -> tuple[str, dict]:
     s = _cut_at_verbs(s)
     s = _strip_leading(s)
     s = s.strip(" ,;:、的")
+    for w in _words("baseline_items"):
+        # 一般公共预算收入年初预算合计193.6亿元: the budget figure of 一般公共预算收入 (status 预算)
+        if s.endswith(w) and s[: -len(w)].endswith(("收入", "支出", "资金", "基金", "经费")):
+            s = s[: -len(w)]
+            break
     if not s and (whole or pre):
         info["verb"] = whole or pre
     return s, info
@@ -543,14 +556,22 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
     q = p
     if t.startswith("的", q):
         q += 1
-    stops = _words("count_noun_stops") + _words("verbs")
-    purpose = _words("purpose_verbs")
-    for w in purpose:
-        if t.startswith(w, q):
-            q += len(w)
-            break
+    if count:
+        stops = _words("count_noun_stops") + _words("verbs")
+    else:  # 支持生态和自然保护修复: 和/等 join the phrase; a new verb ends it
+        stops = _words("non_count_noun_stops") + _words("verbs") + _words("funding_verbs")
+    moved = True
+    while moved:  # 支持做好…, 全力支持…, 持续保障…
+        moved = False
+        for w in _words("adverbs") + _words("purpose_verbs"):
+            if t.startswith(w, q) and q + len(w) < hi and _CJK.match(t[q + len(w)]):
+                q += len(w)
+                moved = True
+                break
     if any(t.startswith(w, q) for w in stops + _words("qualifiers_after") + _words("threshold_after")):
         return "", p
+    if any(t.startswith(w, q) for w in _lexicon().lex["direction_words"]) or t.startswith(("到", "至", "提高", "降至")):
+        return "", p  # 从2.5万公里增加到…: a change follows, not a noun
     k = q
     while k < hi:
         ch = t[k]
@@ -559,6 +580,9 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
             if close > k:
                 k = close + 1
                 continue
+        if ch == "、" and not count and k + 1 < hi and _CJK.match(t[k + 1]):
+            k += 1  # 支持养老、助残、困难群众…: a list of purposes
+            continue
         if ch in _PUNCT or ch.isdigit():
             break
         if k > q and any(t.startswith(w, k) for w in stops):
@@ -576,6 +600,7 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
                 k = q + len(noun)
                 break
     noun = _CIRCLED.sub("", noun).strip("和及与、的")
+    noun = re.sub(r"(从|由)$", "", noun)  # …补助标准从94元提高到99元
     if len(noun) < 2:
         return "", p
     return noun, k
@@ -630,9 +655,10 @@ class _Row:
     periods: list = field(default_factory=list)
     dup_items: list = field(default_factory=list)  # 渗透率和活跃度均为100% -> extra items
     merged: bool = False
+    baseline: bool = False  # the item's value in the comparison period or its budget figure
 
 
-def _direction_at_end(seg: str) -> tuple[str | None, int, bool]:
+def _direction_at_end(seg: str, unit: str = "%") -> tuple[str | None, int, bool]:
     """Does `seg` end with a change word (同比增长, 比上年增收, 月增 …)?
 
     Returns (canonical direction, length of the change phrase, level) — level is True for
@@ -644,34 +670,43 @@ def _direction_at_end(seg: str) -> tuple[str | None, int, bool]:
     for w in _words("level_after_direction"):
         if s.endswith(w):
             core = s[: -len(w)]
-            d = _ends_with_direction(core)
+            d = _ends_with_direction(core, before_level=True)
             if d:
                 return d[0], d[1] + len(w), True
     d = _ends_with_direction(s)
     if d:
+        word = s[len(s) - d[1]:]
+        if unit not in ("%", "个百分点", "百分点") and any(word.endswith(w) for w in lex["direction_only_for_rates"]):
+            return None, 0, False  # 林分优化提升19595亩 is a level, not a change
         return d[0], d[1], level
     return None, 0, False
 
 
-def _ends_with_direction(s: str) -> tuple[str, int] | None:
+def _ends_with_direction(s: str, before_level: bool = False) -> tuple[str, int] | None:
     lex = _lexicon().lex
     dirs = lex["direction_words"]
     s2 = s[:-1] if s.endswith("了") else s
     extra = len(s) - len(s2)
     for w in sorted(dirs, key=len, reverse=True):
         if s2.endswith(w):
-            if w in lex["direction_single_char"]:
+            if w in lex["direction_single_char"] and not before_level:
                 # a lone 增/降/多/少 must follow a change prefix (月增70元, 比上年多) —
-                # otherwise it is part of a word (新增, 差不多)
+                # otherwise it is part of a word (新增, 差不多); 降至/增至 are fine
                 before = s2[: -len(w)]
                 if not any(before.endswith(p) for p in lex["direction_prefixes"]):
                     continue
             n = len(w) + extra
             before = s2[: -len(w)]
+            cm = _COMPARED_PREFIX.search(before)
+            if cm:  # 较五年前下降 / 比2018年增长
+                n += len(cm.group())
+                before = before[: cm.start()]
             found = True
             while found:  # 同口径比上年减少: several prefixes
                 found = False
                 for p in sorted(lex["direction_prefixes"], key=len, reverse=True):
+                    if p in ("年", "月") and re.search(r"[0-9半全上下初末底季度一二三四五六七八九十两]$", before[: -len(p)] or "x"):
+                        continue  # 上半年下降4.6%: 年 ends a period, it is not 年增
                     if before.endswith(p):
                         n += len(p)
                         before = before[: -len(p)]
@@ -681,6 +716,8 @@ def _ends_with_direction(s: str) -> tuple[str, int] | None:
     return None
 
 
+_COMPARED_PREFIX = re.compile(r"(?:较|比|同)(?:[0-9]{4}年(?:同期|底|末)?|[一二三四五六七八九十]+年前|上年同期|上年|去年同期|去年|同期|年初|上月|上季度)$")
+_BASELINE_OF = re.compile(r"(?:较|比|相比)[^,;:。]{1,20}的$")
 _RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的(?:比重|比例|份额)?(?:为|达到|达|是)?$")
 
 
@@ -731,20 +768,23 @@ def _share_head(parts: list[str]) -> list[str]:
     last = parts[-1]
     head = ""
     first = parts[0]
-    tail2 = first[-2:]
-    idx = last.rfind(tail2) if len(first) >= 2 else -1
-    if idx >= 0 and idx + 2 < len(last):
+    idx = last.find(first[-2:]) if len(first) >= 2 else -1
+    if idx >= 0 and idx + 2 < len(last):  # align the first part's last characters inside the last
         head = last[idx + 2:]
-    else:
+    if not head:
         for h in _words("attribute_heads"):
             if last.endswith(h) and len(last) > len(h):
                 head = h
                 break
-        if not head:
-            for h in _words("noun_heads"):
-                if last.endswith(h) and len(last) > len(h):
-                    head = h
-                    break
+    if not head:
+        for h in _words("noun_heads"):
+            if last.endswith(h) and len(last) > len(h):
+                head = h
+                break
+    if not head:  # 进口、出口通关时间: align on one character
+        idx = last.find(first[-1:]) if first else -1
+        if idx >= 0 and idx + 1 < len(last):
+            head = last[idx + 1:]
     if not head:
         return parts
     attr = any(head.endswith(h) for h in lex["attribute_heads"])
@@ -808,7 +848,7 @@ def _base_for(rows: list[_Row], depth: int, need_free: bool) -> _Row | None:
     """The figure a change/ratio refers to: the last level figure at this paren depth
     (None when `need_free` and that figure already carries a change)."""
     for r in reversed(rows):
-        if r.kind == "level" and r.depth == depth:
+        if r.kind == "level" and r.depth == depth and not r.baseline:
             if need_free and r.change is not None:
                 return None
             return r
@@ -891,14 +931,29 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             continue
 
         seg = re.sub(r"\s+", "", raw)
+        for w in _words("qualifiers_before"):  # 增加到近1万公里
+            if seg.endswith(w) and len(seg) > len(w) and w not in ("共", "达"):
+                if len(w) == 1 and seg[-2:] in lex["single_qualifier_guard"] + lex["verbs"]:
+                    continue
+                row.qualifier = row.qualifier or lex["qualifier_canonical"].get(w, w)
+                seg = seg[: -len(w)]
+                break
         # change phrase at the end of the segment: 同比增长 / 比上年增收 / 增加至
-        d, dlen, level = _direction_at_end(seg)
+        d, dlen, level = _direction_at_end(seg, m.unit)
         if d:
             seg = seg[: len(seg) - dlen]
-        # ratio: 为预算的 / 占一般公共预算支出的
+        # ratio: 为预算的 / 占一般公共预算支出的 / 完成预算数520.8亿元的
         ratio_of = bool(m.unit == "%" and _RATIO_OF.search(seg))
         if ratio_of:
             seg = seg[: _RATIO_OF.search(seg).start()]
+        elif m.unit == "%" and re.match(r"(?:[,，]?)占[^,;:。]{1,30}$", _strip_leading(seg)) and rows:
+            ratio_of, seg = True, ""  # 占一般公共预算支出81.7% / 占…比重为61%
+        elif m.unit == "%" and seg == "的" and rows and rows[-1].baseline:
+            ratio_of, seg = True, ""
+        # a comparison base: 较“十三五”期间的715.9亿元 (the same item in another period)
+        baseline = bool(not d and _BASELINE_OF.search(seg))
+        if baseline:
+            seg = ""
         item, info = clean_item(seg)
         row.qualifier = row.qualifier or info["qualifier"]
         row.periods = info["periods"]
@@ -911,6 +966,12 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                 base = _base_for(rows, depth, need_free=False)
                 if base is not None:
                     item = base.item + item
+        if baseline or item in lex["baseline_items"]:
+            # 完成预算数520.8亿元的98.6%: the budget figure of the item before
+            base = _base_for(rows, depth, need_free=False)
+            if base is not None:
+                row.baseline = True
+                item = base.item + ("" if baseline else item)
         if ratio_of:
             row.kind, row.measure = "ratio", "ratio"
             base = _base_for(rows, depth, need_free=False)
@@ -963,12 +1024,12 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             if purpose:
                 item = purpose
             elif (any(v in info["verb"] for v in lex["verbs"]) and len(_strip_leading(info["verb"])) >= 2
-                  and _strip_trailing(info["verb"])[0]):
+                  and _strip_trailing(info["verb"])[0] and _strip_leading(info["verb"]) not in lex["funding_verbs"]):
                 item = _strip_leading(info["verb"])
 
         # a bare 支出 after 机关养老保险基金收入 -> 机关养老保险基金支出
         if item in lex["bare_heads"] or item in ("总收入", "总支出"):
-            prev = next((r for r in reversed(rows) if r.kind == "level" and r.item), None)
+            prev = next((r for r in reversed(rows) if r.kind == "level" and r.item), None) or prev_lead
             if prev is not None:
                 for group in lex["sibling_heads"]:
                     if item in group:
@@ -984,10 +1045,21 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             else:
                 base = _base_for(rows, depth, need_free=False)
                 item = base.item if base else ""
+        # 增速（14.9%）: a figure opening a parenthesis belongs to the words before it
+        if not item and not re.sub(r"\s+", "", raw) and m.start > a and t[m.start - 1] == "(":
+            p0 = m.start - 1
+            lo0 = max(_segment_start(t, a, p0), rows[-1].m.end if rows else a)
+            item, _ = clean_item(t[lo0:p0])
         # the item named earlier: 增加60元，达到885元 / 占比76.7% / 增长9.0%
         if not item:
             if row.kind == "change":
                 base = _base_for(rows, depth, need_free=True)
+                if m.unit in ("个百分点", "百分点"):
+                    # 比重达58.8%，…上升4个百分点: a change in points belongs to a percentage
+                    pct = next((r for r in reversed(rows) if r.m.unit == "%" and r.kind != "change"
+                                and r.depth == depth), None)
+                    if pct is not None:
+                        base = pct if pct.change is None else None
                 if base is not None:
                     base.change = m
                     base.direction = d
@@ -1017,6 +1089,8 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                     pstart = max(_segment_start(t, a, pc_end), prev_end)
                     pitem, _ = clean_item(t[pstart:pc_end])
                 base = _base_for(rows, depth, need_free=False)
+                if row.direction and rows and rows[-1].m.unit == m.unit:
+                    base = rows[-1]  # 比重从15.8%提高到27.2%: the level the change started from
                 item = pitem or (base.item if base is not None else "")
         # 渗透率和活跃度均为100%
         if re.search(r"均(?:为|达|达到|是)$", raw.rstrip()) and ("和" in item or "、" in item):
@@ -1079,6 +1153,18 @@ def _status_in(s: str) -> str:
     return best
 
 
+def _drop_parens(s: str) -> str:
+    out, depth = [], 0
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def _year_of(period: str) -> int | None:
     ym = re.search(r"((?:19|20)[0-9]{2})(?:年|[-—–~～至到])", period)
     return int(ym.group(1)) if ym else None
@@ -1114,6 +1200,8 @@ def extract_figures(doc: Document) -> list[Figure]:
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
             lead = t[a:r.m.start]
+            if r.depth == 0:  # a note in parentheses (主要原因是2024年…) sets nothing for what follows
+                lead = _drop_parens(lead)
             ps = find_periods(lead)
             period = ps[-1].group() if ps else para_state["period"]
             year = None
@@ -1126,7 +1214,7 @@ def extract_figures(doc: Document) -> list[Figure]:
             lead_scopes = [s for s in _scope_matches(_STATUS_SKIP.sub("", lead))]
             scope = r.scope or (lead_scopes[-1][2] if lead_scopes else "") or para_state["scope"] or h_scope
             status = _status_in(lead) or para_state["status"] or h_status
-            if r.m.unit and r.kind == "level" and not r.scope_only:
+            if r.kind == "level" and not r.scope_only and not r.baseline and r.depth == 0:
                 para_state["period"] = period
                 para_state["year"] = year if ps else para_state["year"]
                 if lead_scopes and not r.scope_only:
@@ -1150,9 +1238,8 @@ def extract_figures(doc: Document) -> list[Figure]:
                     fig.change_value, fig.change_unit = r.m.value, r.m.unit
                     fig.change_start, fig.change_end = r.m.start, r.m.end
                 out.append(fig)
-        lead_rows = [r for r in rows if r.kind == "level" and r.m.unit]
-        if lead_rows:
-            prev_lead = lead_rows[0]
+        lead_rows = [r for r in rows if r.kind == "level" and not r.baseline]
+        prev_lead = lead_rows[0] if lead_rows else None
     out.sort(key=lambda f: (f.start, f.item))
     return out
 
