@@ -771,6 +771,9 @@ def _share_head(parts: list[str]) -> list[str]:
     idx = last.find(first[-2:]) if len(first) >= 2 else -1
     if idx >= 0 and idx + 2 < len(last):  # align the first part's last characters inside the last
         head = last[idx + 2:]
+    if not head and len(first) <= 2 and len(last) > len(first) + 1:
+        # 城镇、农村居民最低生活保障标准: a two-character modifier against one of the same length
+        head = last[len(first):]
     if not head:
         for h in _words("attribute_heads"):
             if last.endswith(h) and len(last) > len(h):
@@ -922,8 +925,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                 row.kind, row.measure = "ratio", "ratio"
             elif fenbie_dir:
                 row.kind, row.direction, row.measure = "change", fenbie_dir, "change"
-            if m.per_prefix and row.measure == "amount":
-                row.measure = "standard"
+            row.measure = _standard_measure(row.measure, m, row.item)
             rows.append(row)
             consumed = m.end
             if fenbie_idx >= len(fenbie_vals):
@@ -1098,16 +1100,22 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             if 1 < len(parts) <= 4:
                 item = parts[0]
                 row.dup_items = parts[1:]
-        if m.per_prefix and row.measure == "amount":
-            row.measure = "standard"
-        if "/" in m.unit and row.measure in ("amount", "count"):
-            row.measure = "standard"
-        if row.measure == "amount" and item.endswith(("标准", "保障水平", "定额")):
-            row.measure = "standard"
+        if not item:
+            # nothing names it in the sentence: the figure before it, else the lead of the last one
+            item = rows[-1].item if rows else (prev_lead.item if prev_lead else "")
+        row.measure = _standard_measure(row.measure, m, item)
         row.item = _CIRCLED.sub("", item)
         rows.append(row)
-    # a change standing alone whose item could not be found is still a row
     return rows
+
+
+def _standard_measure(measure: str, m: Mention, item: str) -> str:
+    """每人每月100元, 420元/人月, …保障标准780元: a rate per head is a standard, not an amount."""
+    if measure in ("amount", "count") and (m.per_prefix or "/" in m.unit):
+        return "standard"
+    if measure == "amount" and item.endswith(("标准", "保障水平", "定额")):
+        return "standard"
+    return measure
 
 
 # ---------------------------------------------------------------------------
@@ -1232,7 +1240,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                     change_value=ch.value if ch else None, change_unit=ch.unit if ch else None,
                     change_start=ch.start if ch else None, change_end=ch.end if ch else None,
                     period=_period_text(text, t, period), year=year, status=status,
-                    scope=scope, parent=r.parent if r.parent != item else "", qualifier=r.qualifier,
+                    scope=scope, parent=r.parent, qualifier=r.qualifier,
                 )
                 if r.kind == "change":
                     fig.change_value, fig.change_unit = r.m.value, r.m.unit

@@ -1,0 +1,253 @@
+"""Figure extractor: tricky sentences written for these tests, the span invariant on every
+report of the shared corpus, and the precision/recall of the hand-annotated gold set."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from qa.figures import FigureTable, extract_figures, parse_number, to_base, unit_dimension
+from qa.records import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def figs(text: str, name: str = "t"):
+    return extract_figures(Document(name=name, text=text))
+
+
+def one(text: str, value: str):
+    hits = [f for f in figs(text) if f.value == Decimal(value)]
+    assert len(hits) == 1, [(f.item, f.value_text, f.unit) for f in figs(text)]
+    return hits[0]
+
+
+# --- numbers and units --------------------------------------------------------------------
+
+@pytest.mark.parametrize("s, expected", [
+    ("1,076,420", "1076420"),
+    ("3,594, 026", "3594026"),
+    ("１２．５", "12.5"),
+    ("3.83万", "38300"),
+    ("1.2万亿", "1200000000000"),
+    ("0.05", "0.05"),
+])
+def test_parse_number(s, expected):
+    assert parse_number(s) == Decimal(expected)
+
+
+def test_parse_number_rejects_words():
+    with pytest.raises(ValueError):
+        parse_number("若干")
+
+
+def test_to_base_scales_money_and_counts():
+    assert to_base(Decimal("1.2"), "亿元") == (Decimal("120000000.0"), "元")
+    assert to_base(Decimal("1200"), "万元")[0] < to_base(Decimal("1.3"), "亿元")[0]
+    assert to_base(Decimal("1200"), "万元")[0] == to_base(Decimal("0.12"), "亿元")[0]
+    assert to_base(Decimal("3.83"), "万人") == (Decimal("38300.00"), "人")
+    assert to_base(Decimal("2"), "万元/人") == (Decimal("20000"), "元/人")
+
+
+def test_percent_and_points_are_different_dimensions():
+    assert to_base(Decimal("5"), "%") == (Decimal("5"), "%")
+    assert unit_dimension("%") != unit_dimension("个百分点")
+    assert unit_dimension("亿元") == unit_dimension("万元") == "money"
+    assert unit_dimension("人") != unit_dimension("户")
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+def test_lead_in_period_scope_and_其中_parent():
+    text = ("2024年1-6月全区完成一般公共预算收入8.42亿元，同比增长5.3%，其中税收收入完成6.10亿元，"
+            "同比下降2.1%；非税收入完成2.32亿元，同比增长31.0%。")
+    rows = figs(text)
+    assert [(f.item, f.value_text, f.unit) for f in rows] == [
+        ("一般公共预算收入", "8.42", "亿元"), ("税收收入", "6.10", "亿元"), ("非税收入", "2.32", "亿元")]
+    assert [(f.direction, f.change_value, f.change_unit) for f in rows] == [
+        ("增长", Decimal("5.3"), "%"), ("下降", Decimal("2.1"), "%"), ("增长", Decimal("31.0"), "%")]
+    assert all(f.period == "2024年1-6月" and f.year == 2024 and f.scope == "全区" for f in rows)
+    assert rows[1].parent == rows[2].parent == "一般公共预算收入"
+    assert text[rows[0].change_start:rows[0].change_end] == "5.3%"
+
+
+def test_full_width_digits_keep_offsets():
+    text = "全县一般公共预算支出１５．６亿元，同比增长８．２％。"
+    f = one(text, "15.6")
+    assert text[f.start:f.end] == "１５．６亿元"
+    assert (f.item, f.unit, f.direction, f.change_value) == ("一般公共预算支出", "亿元", "增长", Decimal("8.2"))
+    assert text[f.sent_start:f.sent_end] == text
+
+
+def test_item_named_in_在中_lead_becomes_parent():
+    rows = figs("在民生支出中，教育支出3.2亿元，卫生健康支出1.1亿元。")
+    assert [(f.item, f.parent) for f in rows] == [("教育支出", "民生支出"), ("卫生健康支出", "民生支出")]
+
+
+def test_分别_list_shares_the_head_noun():
+    rows = figs("城镇、农村居民最低生活保障标准分别为每人每月780元、620元。")
+    assert [(f.item, f.value_text, f.unit, f.measure) for f in rows] == [
+        ("城镇居民最低生活保障标准", "780", "元", "standard"),
+        ("农村居民最低生活保障标准", "620", "元", "standard")]
+
+
+def test_change_then_level_is_one_figure():
+    f = one("城市特困人员供养标准增加50元，达到1080元。", "1080")
+    assert (f.item, f.direction, f.change_value, f.change_unit) == ("城市特困人员供养标准", "增加", Decimal("50"), "元")
+    assert len(figs("城市特困人员供养标准增加50元，达到1080元。")) == 1
+
+
+def test_unit_separated_by_stray_words():
+    text = "投资800用于万元城东幼儿园扩建项目。"
+    f = one(text, "800")
+    assert (f.unit, f.item) == ("万元", "城东幼儿园扩建项目")
+    assert text[f.start:f.end].startswith("800")
+
+
+def test_qualifier_and_count_unit():
+    f = one("全年累计培训基层财务人员近3000人次。", "3000")
+    assert (f.item, f.unit, f.qualifier, f.measure) == ("基层财务人员", "人次", "近", "count")
+
+
+def test_years_dates_ordinals_and_thresholds_are_not_figures():
+    rows = figs("2024年3月15日召开第2次专题会议，对500万元以下项目简化审批，部署3项重点任务。")
+    assert [(f.value_text, f.unit, f.item) for f in rows] == [("3", "项", "重点任务")]
+
+
+def test_completion_ratio_refers_to_the_amount():
+    rows = figs("全市社会保险基金收入60.5亿元，为预算的101.2%，同比增长4.4%。")
+    assert [(f.item, f.value_text, f.measure) for f in rows] == [
+        ("社会保险基金收入", "60.5", "amount"), ("社会保险基金收入", "101.2", "ratio")]
+    assert rows[0].change_value == Decimal("4.4")
+
+
+def test_scope_breakdown_keeps_the_item():
+    rows = figs("年末政府债务余额120.5亿元，其中：市本级70.2亿元，县区50.3亿元。")
+    assert [(f.item, f.scope) for f in rows] == [
+        ("政府债务余额", ""), ("政府债务余额", "市本级"), ("政府债务余额", "县区")]
+    assert rows[1].parent == rows[2].parent == "政府债务余额"
+
+
+def test_heading_defaults_year_and_status():
+    text = ("一、2025年预算执行情况\n全市一般公共预算收入20.1亿元。\n"
+            "二、2026年预算草案\n全市一般公共预算收入21.3亿元，增长6%。\n")
+    a, b = figs(text)
+    assert (a.year, a.status, b.year, b.status) == (2025, "执行", 2026, "预算")
+    assert a.section.startswith("一、2025年预算执行情况")
+
+
+def test_generic_money_takes_its_purpose():
+    f = one("统筹资金2.6亿元，支持农村饮水安全工程建设。", "2.6")
+    assert f.item == "农村饮水安全工程建设"
+
+
+def test_两个_items_with_one_value():
+    rows = figs("全县电子卖场渗透率和覆盖率均为98%。")
+    assert len(rows) == 2 and rows[0].start == rows[1].start
+    assert rows[0].item.endswith("渗透率") and rows[1].item == "覆盖率"
+
+
+def test_changes_stated_alone_are_change_rows():
+    rows = figs("税收收入增长6.5%，税收占比提高2.1个百分点。")
+    assert [(f.item, f.measure, f.direction, f.unit) for f in rows] == [
+        ("税收收入", "change", "增长", "%"), ("税收占比", "change", "增长", "个百分点")]
+
+
+def test_shared_unit_and_scope_list():
+    rows = figs("全市和市本级税收占比分别提高1.5和2.3个百分点。")
+    assert [(f.item, f.value_text, f.unit, f.scope) for f in rows] == [
+        ("税收占比", "1.5", "个百分点", "全市"), ("税收占比", "2.3", "个百分点", "市本级")]
+
+
+def test_second_change_after_a_parenthesis_is_its_own_row():
+    rows = figs("债务余额98.6亿元（一般债务60.1亿元，专项债务38.5亿元），比上年增加8.2亿元，增长9.1%。")
+    top = rows[0]
+    assert (top.item, top.change_value, top.change_unit) == ("债务余额", Decimal("8.2"), "亿元")
+    assert [f.parent for f in rows[1:3]] == ["债务余额", "债务余额"]
+    assert (rows[-1].item, rows[-1].measure, rows[-1].value) == ("债务余额", "change", Decimal("9.1"))
+
+
+# --- table --------------------------------------------------------------------------------
+
+def test_table_round_trip(tmp_path):
+    table = FigureTable(figs("全市一般公共预算收入20.1亿元，同比增长3.2%。", name="a")
+                        + figs("全县教育支出5.2亿元。", name="b"))
+    assert [f.doc for f in table.rows("b")] == ["b"]
+    table.to_jsonl(tmp_path / "f.jsonl")
+    back = FigureTable.from_jsonl(tmp_path / "f.jsonl")
+    assert back.rows() == table.rows()
+    table.to_csv(tmp_path / "f.csv")
+    raw = (tmp_path / "f.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "一般公共预算收入" in raw.decode("utf-8-sig")
+
+
+# --- real reports ---------------------------------------------------------------------------
+
+def _reports():
+    if not SHARED.is_dir():
+        return []
+    return sorted(SHARED.glob("*.txt"))
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared corpus not found at {SHARED}")
+@pytest.mark.parametrize("path", _reports(), ids=lambda p: p.stem)
+def test_span_invariant_on_real_reports(path):
+    text = path.read_text(encoding="utf-8")
+    rows = extract_figures(Document(name=path.stem, text=text))
+    assert rows, "a finance report states figures"
+    for f in rows:
+        span = text[f.start:f.end]
+        assert span[:1].isdigit(), (f.item, span)
+        assert parse_number(f.value_text.split("-")[0]) == f.value
+        assert f.sent_start <= f.start < f.end <= f.sent_end
+        assert f.item.strip(), span
+        assert not (f.unit == "" or text[f.start:f.end + 1].endswith("年")), span
+        if f.change_start is not None:
+            assert text[f.change_start:f.change_end][:1].isdigit()
+    assert [f.start for f in rows] == sorted(f.start for f in rows)
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("figures_eval", ROOT / "eval" / "figures_eval.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared corpus not found at {SHARED}")
+def test_gold_set_precision_and_recall():
+    ev = _load_eval()
+    gold = ev.load_gold(ROOT / "eval" / "gold_figures.jsonl")
+    assert len({g["doc"] for g in gold}) >= 3
+    res = ev.evaluate(gold, SHARED)
+    overall = res["overall"]
+    assert overall["precision"] >= 0.95, res["spurious"][:10]
+    assert overall["recall"] >= 0.90, res["missed"][:10]
+    for name, rep in res["reports"].items():
+        assert rep["recall"] >= 0.85, (name, rep)
+
+
+def test_item_match_rule():
+    ev = _load_eval()
+    assert ev.item_match("教育支出", "教育支出")
+    assert ev.item_match("“三保”支出", "三保支出")
+    assert ev.item_match("直达资金总预算金额", "总预算金额")
+    assert not ev.item_match("教育支出", "支出")
+    assert not ev.item_match("新增债券资金", "新增债券")
+    assert not ev.item_match("税收收入", "非税收入")
+
+
+def test_gold_rows_are_verbatim():
+    if not SHARED.is_dir():
+        pytest.skip(f"shared corpus not found at {SHARED}")
+    texts = {}
+    for line in (ROOT / "eval" / "gold_figures.jsonl").read_text(encoding="utf-8").splitlines():
+        g = json.loads(line)
+        text = texts.setdefault(g["doc"], (SHARED / f"{g['doc']}.txt").read_text(encoding="utf-8"))
+        assert g["evidence"] in text
+        assert text.startswith(g["value_text"], g["start"])
