@@ -467,8 +467,11 @@ def _cut_at_verbs(s: str) -> str:
             cands.append((m.start(), m.end()))
     if not cands:
         return s
-    # prefer later cut points; at the same start the longer verb
-    cands.sort(key=lambda x: (x[1], x[1] - x[0]), reverse=True)
+    # prefer later cut points, at the same start the longer verb — but a reporting verb
+    # (完成, 核定, 拨付 …) before a verb inside the noun phrase (享受, 涉及 …) wins:
+    # 核定中职学校享受国家助学金人数 -> 中职学校享受国家助学金人数
+    weak = set(_lexicon().lex["weak_verbs"])
+    cands.sort(key=lambda x: (s[x[0]:x[1]] not in weak, x[1], x[1] - x[0]), reverse=True)
     for a, b in cands:
         if s.startswith("的", b) or (b < len(s) and s[b] in _lexicon().lex["bound_suffixes"]):
             continue  # …收入安排的支出; 国有土地使用权 (使用 + 权 is one noun)
@@ -656,6 +659,7 @@ class _Row:
     dup_items: list = field(default_factory=list)  # 渗透率和活跃度均为100% -> extra items
     merged: bool = False
     baseline: bool = False  # the item's value in the comparison period or its budget figure
+    seg_start: int = 0  # where the words naming this figure start
 
 
 def _direction_at_end(seg: str, unit: str = "%") -> tuple[str | None, int, bool]:
@@ -880,7 +884,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
         lo = max(cstart, consumed)
         raw = t[lo:m.start]
         clause_raw = t[cstart:m.start]
-        row = _Row(m=m, depth=depth, qualifier=m.qualifier)
+        row = _Row(m=m, depth=depth, qualifier=m.qualifier, seg_start=lo)
         unit_info = _lexicon().units.get(m.unit.split("/")[0], {})
         row.measure = unit_info.get("measure", "amount")
 
@@ -1208,6 +1212,9 @@ def extract_figures(doc: Document) -> list[Figure]:
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
             lead = t[a:r.m.start]
+            for o in rows:  # 市本级44.1亿元，县区24.8亿元: a breakdown's scope is its own
+                if o.scope_only and o is not r and o.m.start < r.m.start:
+                    lead = lead[: o.seg_start - a] + " " * (o.m.start - o.seg_start) + lead[o.m.start - a:]
             if r.depth == 0:  # a note in parentheses (主要原因是2024年…) sets nothing for what follows
                 lead = _drop_parens(lead)
             ps = find_periods(lead)
