@@ -201,8 +201,6 @@ def _match_unit(t: str, p: int) -> tuple[str, int] | None:
     for u in lx.unit_names:
         if t.startswith(u, p):
             e = p + len(u)
-            if u == "个" or u.startswith("个"):
-                pass
             if t.startswith("/", e):
                 for d in lx.per:
                     if t.startswith(d, e + 1):
@@ -364,22 +362,18 @@ def find_periods(s: str) -> list[re.Match[str]]:
     return list(_period_re().finditer(s))
 
 
-def _scope_matches(s: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=1)
+def _scope_re() -> re.Pattern[str]:
     lex = _lexicon().lex
-    out = []
-    words = _words("scope_words")
-    i = 0
-    while i < len(s):
-        for w in words:
-            if s.startswith(w, i):
-                rest = s[i + len(w):]
-                if any(rest.startswith(x) for x in lex["scope_not_before"]):
-                    continue
-                out.append((i, i + len(w), lex["scope_canonical"].get(w, w)))
-                i += len(w) - 1
-                break
-        i += 1
-    return out
+    words = "|".join(re.escape(w) for w in _words("scope_words"))
+    not_before = "|".join(re.escape(w) for w in lex["scope_not_before"])
+    return re.compile(f"(?:{words})(?!{not_before})")
+
+
+def _scope_matches(s: str) -> list[tuple[int, int, str]]:
+    """Scope words (全市, 市本级, 县区 …) in `s`: (start, end, canonical form), left to right."""
+    canon = _lexicon().lex["scope_canonical"]
+    return [(m.start(), m.end(), canon.get(m.group(), m.group())) for m in _scope_re().finditer(s)]
 
 
 def _strip_leading(s: str) -> str:
@@ -460,11 +454,12 @@ def _cut_at_verbs(s: str) -> str:
     followed by 的 is a modifier ('…收入安排的支出'), not a cut point. When every cut leaves a
     generic word the last verb stays attached ('节约资金', '追回资金').
     """
-    verbs = _words("verbs")
     cands = []
-    for v in verbs:
-        for m in re.finditer(re.escape(v), s):
-            cands.append((m.start(), m.end()))
+    for v in _words("verbs"):
+        i = s.find(v)
+        while i >= 0:
+            cands.append((i, i + len(v)))
+            i = s.find(v, i + 1)
     if not cands:
         return s
     # prefer later cut points, at the same start the longer verb — but a reporting verb
@@ -555,7 +550,6 @@ def clean_item(seg: str) -> tuple[str, dict]:
 def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
     """Noun phrase right after a unit: '15个乡镇文化站…' -> '乡镇文化站'; '100元护理补贴' ->
     '护理补贴'; '1.5亿元的第五小学…项目' -> '第五小学…项目'. Returns (noun, end offset)."""
-    lex = _lexicon().lex
     q = p
     if t.startswith("的", q):
         q += 1
@@ -872,7 +866,6 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
     rows: list[_Row] = []
     consumed = a  # text before this offset is used up (a previous figure or its noun)
     parent = ""
-    parent_depth = 0
     in_m = re.search(lex["parent_in_pattern"], t[a:b])
     fenbie_vals: list[str] | None = None
     fenbie_dir: str | None = None
@@ -894,13 +887,13 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
             if pm in marker_txt:
                 base = _base_for(rows, depth, need_free=False)
                 if base is not None:
-                    parent, parent_depth = base.item, depth
+                    parent = base.item
                 elif prev_lead is not None:
-                    parent, parent_depth = prev_lead.item, depth
+                    parent = prev_lead.item
                 break
         if in_m and a + in_m.end() <= m.start and not parent:
             pitem, _ = clean_item(in_m.group(1))
-            parent, parent_depth = pitem, depth
+            parent = pitem
         if depth > 0:
             outer = _base_for(rows, depth - 1, need_free=False)
             row.parent = outer.item if outer else parent
@@ -1125,6 +1118,7 @@ def _standard_measure(measure: str, m: Mention, item: str) -> str:
 # ---------------------------------------------------------------------------
 # document level
 
+@lru_cache(maxsize=256)
 def _section_defaults(path: str) -> tuple[int | None, str, str]:
     """(year, status, scope) named by the headings of a section path, deepest first."""
     lex = _lexicon().lex
@@ -1246,7 +1240,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                     section=sec_path, direction=r.direction,
                     change_value=ch.value if ch else None, change_unit=ch.unit if ch else None,
                     change_start=ch.start if ch else None, change_end=ch.end if ch else None,
-                    period=_period_text(text, t, period), year=year, status=status,
+                    period=period, year=year, status=status,
                     scope=scope, parent=r.parent, qualifier=r.qualifier,
                 )
                 if r.kind == "change":
@@ -1257,11 +1251,6 @@ def extract_figures(doc: Document) -> list[Figure]:
         prev_lead = lead_rows[0] if lead_rows else None
     out.sort(key=lambda f: (f.start, f.item))
     return out
-
-
-def _period_text(text: str, t: str, period: str) -> str:
-    # periods are matched on the normalized text; report them as written when possible
-    return period
 
 
 # ---------------------------------------------------------------------------
