@@ -2,8 +2,9 @@
 
     python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--corpus DIR] [--model NAME]
 
-Loads the index and models once at start (building the index first, with progress on the
-console, when it is missing) and serves three tabs: 问答 (chat with cited, highlighted spans),
+Loads the index and models once at start, first bringing the index up to date with the corpus
+folder (a missing index is built, new or changed reports are indexed; progress on the console),
+and serves three tabs: 问答 (chat with cited, highlighted spans),
 数据表 (extracted figures: filter, sort, CSV download, bar charts) and 报告管理 (indexed reports,
 upload a new one). `QA_INDEX_DIR` / `QA_CORPUS_DIR` are honoured when the flags are not given.
 
@@ -19,10 +20,12 @@ per-user value lives in that session's components, and the engine is shared read
 upload builds the next index generation and swaps the engine's immutable snapshot).
 """
 import argparse
+import hashlib
 import html
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from decimal import Decimal
@@ -210,6 +213,9 @@ CSS = """
   color: #fff; margin-bottom: 4px; }
 #qa-header h1 { margin: 0; font-size: 22px; font-weight: 600; color: #fff; letter-spacing: .5px; }
 #qa-header p { margin: 4px 0 0; font-size: 13px; color: #d6e4f3; }
+#qa-chat .user-row { padding: 12px 16px !important; }
+#qa-chat .user-row .message-buttons-right { display: none; }
+#qa-chat .user-row p { font-weight: 600; color: #12355b; font-size: 15px; }
 .qa-answer { font-size: 14px; line-height: 1.7; color: #1f2937; }
 .qa-figure { display: flex; align-items: baseline; flex-wrap: wrap; gap: 10px; margin: 2px 0 6px; }
 .qa-kind { font-size: 12px; padding: 1px 8px; border-radius: 10px; background: #e8eef7; color: #1f5f99; }
@@ -237,6 +243,8 @@ CSS = """
 .qa-cite-section { color: #667085; font-size: 12px; margin: 2px 0; }
 .qa-passage { margin-top: 2px; }
 .qa-answer mark { background: #fff1b8; color: inherit; padding: 0 1px; border-radius: 2px; }
+.qa-answer mark.qa-whole { background: #fdf6dc; }
+.qa-more > summary { cursor: pointer; color: #1f5f99; font-size: 12px; margin: 4px 0; }
 .qa-context summary { cursor: pointer; color: #1f5f99; font-size: 12px; margin-top: 4px; }
 .qa-paragraph { margin-top: 4px; padding: 6px 10px; background: #f9fafb; border-left: 3px solid #d0d5dd;
   font-size: 13px; color: #344054; }
@@ -244,6 +252,13 @@ CSS = """
 #qa-status { min-height: 24px; }
 .qa-ok { color: #067647; } .qa-err { color: #b42318; }
 """
+
+
+SCROLL_TO_LAST_QUESTION = """() => { setTimeout(() => {
+  const rows = document.querySelectorAll('#qa-chat .message-row.user-row');
+  const chat = document.querySelector('#qa-chat [role=log]');
+  if (rows.length && chat) chat.scrollTop = rows[rows.length - 1].offsetTop - chat.offsetTop;
+}, 50); }"""
 
 
 def _theme() -> gr.themes.Base:
@@ -257,6 +272,8 @@ def _theme() -> gr.themes.Base:
 
 def build_app(engine) -> gr.Blocks:
     """The Blocks app over a loaded Engine (shared read-only by all sessions)."""
+
+    csv_dir = Path(tempfile.mkdtemp(prefix="qa-figures-"))
 
     def docs():
         return engine.index.documents
@@ -287,13 +304,19 @@ def build_app(engine) -> gr.Blocks:
 
     # figures ---------------------------------------------------------------------------
     def filter_figures(report: str, section: str, text: str):
-        figs = select_figures(engine.figures(), report or ALL, section or ALL, text)
-        table = figures_frame(figs)
-        folder = Path(tempfile.mkdtemp(prefix="qa-figures-"))
-        path = folder / f"{report or '全部报告'}_数据表.csv"
         from qa.figures import FigureTable
 
-        FigureTable(figs).to_csv(path)
+        index = engine.index  # one snapshot for the rows and the file name
+        figs = select_figures(index.figures, report or ALL, section or ALL, text)
+        table = figures_frame(figs)
+        # One file per (index generation, filter): repeated views reuse it instead of piling up.
+        key = hashlib.sha1(repr((str(index.path), report, section, text)).encode()).hexdigest()[:16]
+        path = csv_dir / key / f"{report or '全部报告'}_数据表.csv"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{os.getpid()}.{threading.get_ident()}.part")
+            FigureTable(figs).to_csv(tmp)
+            tmp.replace(path)  # atomic: a concurrent download never sees half a file
         amount_df, growth_df, y_title, caption = chart_frames(figs)
         summary = f"共 {len(figs)} 条数字记录。{caption}"
         return (table, gr.DownloadButton(value=str(path)), gr.BarPlot(value=amount_df, y_title=y_title),
@@ -346,7 +369,7 @@ def build_app(engine) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 chatbot = gr.Chatbot(label="问答", show_label=False, height=560, latex_delimiters=[],
-                                     elem_id="qa-chat", layout="panel", buttons=["copy"],
+                                     elem_id="qa-chat", layout="panel", autoscroll=False, buttons=["copy"],
                                      feedback_options=None,
                                      placeholder="<b>请输入关于财政报告的问题</b><br>例如某项收入或支出是多少、"
                                                  "同比增长还是下降、哪项增长最快。答案会标出原文出处。")
@@ -397,11 +420,13 @@ def build_app(engine) -> gr.Blocks:
 
         # events ------------------------------------------------------------------------
         chat = dict(concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", api_visibility="private")
-        box.submit(respond, [box, chatbot], [box, chatbot], **chat)
-        send.click(respond, [box, chatbot], [box, chatbot], **chat)
+        # An answer is read from its top (the figure), so show the new question at the top of the chat.
+        show_top = dict(fn=None, js=SCROLL_TO_LAST_QUESTION, api_visibility="private")
+        box.submit(respond, [box, chatbot], [box, chatbot], **chat).then(**show_top)
+        send.click(respond, [box, chatbot], [box, chatbot], **chat).then(**show_top)
         clear.click(lambda: ("", []), None, [box, chatbot], api_visibility="private")
         for b, q in zip(example_buttons, EXAMPLES):
-            b.click(lambda h, q=q: respond(q, h), [chatbot], [box, chatbot], **chat)
+            b.click(lambda h, q=q: respond(q, h), [chatbot], [box, chatbot], **chat).then(**show_top)
         gr.api(api_ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(api_ask_record, api_name="ask_record", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
 
@@ -468,7 +493,16 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     print(f"loading index {settings.index_dir} (corpus {settings.corpus_dir}) …", file=sys.stderr, flush=True)
     try:
-        engine = Engine.open(settings, build_if_missing=True, progress=_console_progress())
+        # Bring the index up to date with the corpus folder first: builds it when missing,
+        # re-indexes only new/changed reports, and rebuilds one made by another model or version.
+        engine = Engine(settings)
+        try:
+            report = engine.update(progress=_console_progress(), lock_timeout=30)
+            for name, why in report.skipped.items():
+                print(f"skipped {name}: {why}", file=sys.stderr)
+        except BuildLocked as e:  # another process is indexing: serve the live index meanwhile
+            print(f"app: {e}; using the current index", file=sys.stderr)
+            engine = Engine.open(settings, build_if_missing=False)
         # Load the models now rather than on the first user's question.
         ask_record(engine, EXAMPLES[0])
     except (IngestError, IndexUnusable, BuildLocked) as e:

@@ -109,6 +109,19 @@ def test_passage_answer_lists_every_citation_with_title_and_section(first):
     assert len(re.sub(r"<[^>]+>", "", para)) > len(lines[1])
 
 
+def test_citations_beyond_the_first_few_fold_into_details(first):
+    lines = [ln for ln in first.text.split("\n") if len(ln) > 30][:5]
+    cites = [{"doc": first.name, "start": first.text.index(ln), "end": first.text.index(ln) + len(ln),
+              "text": ln, "section": ""} for ln in lines]
+    out = render_answer({"question": "q", "kind": "passage", "answer": lines[0], "citations": cites},
+                        {first.name: first})
+    assert out.count('<li class="qa-cite">') == 5
+    folded = out[out.index('<details class="qa-more">'):]
+    assert "其余 2 条出处" in folded and folded.count('<li class="qa-cite">') == 2
+    passages = re.findall(r'<div class="qa-passage">(.*?)</div>', folded)
+    assert [re.sub(r"<[^>]+>", "", p) for p in passages] == lines[3:]
+
+
 def test_question_and_report_markup_is_rendered_inert():
     evil_q = "<img src=x onerror=alert(1)>"
     text = "一、概况\n本县<script>alert('x')</script>教育支出<b onclick=alert(2)>5亿元</b>，\"同比\"增长3%。\n下一段。"

@@ -33,6 +33,7 @@ _DOWN = {"下降", "减少", "降低"}
 # whole sentences, so a cited number is read in its sentence.
 _SENTENCE_END = "。！？；!?;\n"
 
+OPEN_CITATIONS = 3  # citations shown open; the rest fold into one <details>
 PASSAGE_MAX_CONTEXT = 160  # chars kept on each side of the span inside the shown passage
 PARAGRAPH_MAX_CONTEXT = 600  # chars kept on each side of the span in the expanded paragraph
 
@@ -88,9 +89,16 @@ def render_answer(record: Mapping[str, Any], docs: Mapping[str, Any] | None = No
         heading = "出处"
     if citations:
         parts.append(f'<div class="qa-cites-title">{esc(heading)}</div><ol class="qa-cites">')
-        for n, c in enumerate(citations, 1):
+        for n, c in enumerate(citations[:OPEN_CITATIONS], 1):
             parts.append(_citation(n, c, docs))
         parts.append("</ol>")
+        rest = citations[OPEN_CITATIONS:]
+        if rest:
+            parts.append(f'<details class="qa-more"><summary>其余 {len(rest)} 条出处</summary>'
+                         f'<ol class="qa-cites" start="{OPEN_CITATIONS + 1}">')
+            for n, c in enumerate(rest, OPEN_CITATIONS + 1):
+                parts.append(_citation(n, c, docs))
+            parts.append("</ol></details>")
     elapsed = record.get("elapsed_ms")
     if isinstance(elapsed, (int, float)) and elapsed > 0:
         parts.append(f'<div class="qa-meta">用时 {esc(format_value(round(float(elapsed))))} 毫秒</div>')
@@ -173,7 +181,9 @@ def _marked(text: str, start: int, end: int, lo: int, hi: int, keep: int) -> str
     lo2, hi2 = max(lo, start - keep), min(hi, end + keep)
     before = ("…" if lo2 > lo else "") + esc(text[lo2:start])
     after = esc(text[end:hi2]) + ("…" if hi2 < hi else "")
-    return f"{before}<mark>{esc(text[start:end])}</mark>{after}"
+    # a span that is the whole passage (a passage citation) gets a quieter highlight
+    cls = ' class="qa-whole"' if not text[lo2:start].strip() and not text[end:hi2].strip() else ""
+    return f"{before}<mark{cls}>{esc(text[start:end])}</mark>{after}"
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
