@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -289,8 +290,11 @@ def build_app(engine) -> gr.Blocks:
         history = list(history or [])
         if not q:
             return "", history
-        record = ask_record(engine, q)
-        reply = present.render_answer(record, docs())
+        try:
+            reply = present.render_answer(ask_record(engine, q), docs())
+        except Exception as e:  # a bug must not end the user's session; the console gets the traceback
+            traceback.print_exc()
+            reply = present.render_message(q, f"处理问题时出错（{type(e).__name__}），请换个问法或联系管理员。")
         history += [{"role": "user", "content": html.escape(q)}, {"role": "assistant", "content": reply}]
         return "", history
 
