@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,24 @@ def test_baselines_share_the_scorer_and_cite_real_offsets(first_index, tmp_path)
     assert info["baseline_info"]["llama-index"]["unlocated_nodes"] == 0
     # llama-index nodes are larger than our chunks (default SentenceSplitter, 1024 tokens)
     assert info["baseline_info"]["llama-index"]["nodes"] < len(first_index.index.chunks)
+
+
+def test_shared_query_embedder_computes_once_and_charges_each_reuse():
+    import numpy as np
+
+    from qa.evaluation.baselines import SharedQueryEmbedder
+
+    class Slow:
+        name, dim, calls = "slow", 2, 0
+
+        def encode_queries(self, texts):
+            Slow.calls += 1
+            time.sleep(0.05)
+            return np.ones((len(texts), 2), dtype=np.float32)
+
+    shared = SharedQueryEmbedder(Slow())
+    shared.encode_queries(["教育支出"])
+    assert shared.take_charge() == 0.0  # the first system paid inside its own call
+    v = shared.encode_queries(["教育支出"])
+    assert Slow.calls == 1 and v.shape == (1, 2)
+    assert shared.take_charge() >= 0.05 and shared.take_charge() == 0.0

@@ -56,6 +56,8 @@ def failure_reasons(case: Case, fields: dict[str, Any]) -> list[str]:
     """Why a question was scored wrong, in words."""
     q, r = case.question, case.record
     why = []
+    if r.get("status") not in ("answered", "abstained"):
+        return [f"system {r.get('status')}: {r.get('answer')}"]
     if not q.answerable:
         return ["answered an unanswerable question"] if not fields.get("abstained") else []
     if fields.get("abstained"):
@@ -101,10 +103,13 @@ def system_results(cases: Sequence[Case], scored: Sequence[dict[str, Any]], desc
                              "answer_correct": s.get("correct"),
                              "reasons": failure_reasons(c, s)})
     for f in failures:  # passages can be long; the failure list is for reading
-        for holder in (f["got"], f["top_citation"] or {}):
+        top = f["top_citation"] or {}
+        if top.get("text") == f["got"].get("answer"):
+            top.pop("text")  # a passage answer is its top citation: keep it once
+        for holder in (f["got"], top):
             for key in ("answer", "text"):
-                if isinstance(holder.get(key), str) and len(holder[key]) > 300:
-                    holder[key] = holder[key][:300] + "…"
+                if isinstance(holder.get(key), str) and len(holder[key]) > 200:
+                    holder[key] = holder[key][:200] + "…"
     return {"description": description, "overall": summarize(scored), "by_type": by_type,
             "failures": failures, "questions": questions}
 
@@ -201,8 +206,10 @@ def to_markdown(results: dict[str, Any], max_failures: int | None = None) -> str
             g, r = f["gold"], f["got"]
             gold = g.get("entity") or (f"{g.get('value')}{g.get('unit') or ''}" if g.get("value") else
                                        (g.get("text") or ("(abstain)" if f["type"] == "unanswerable" else "")))
-            if r.get("status") != "answered":
+            if r.get("status") == "abstained":
                 got = "(abstained)"
+            elif r.get("status") != "answered":
+                got = f"({r.get('status')})"
             elif r.get("kind") == "passage":
                 got = "passage: " + (r.get("answer") or "")
             else:

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .baselines import Bm25Baseline, DenseBaseline, LlamaIndexBaseline, QaSystem, System
+from .baselines import (Bm25Baseline, DenseBaseline, LlamaIndexBaseline, QaSystem, SharedQueryEmbedder,
+                        System)
 from .dataset import Question, QuestionSetError, load_question_set, locate_evidence, validate_set
 from .evaluators import Case, score_cases
 from .report import build_results, side_by_side, system_results, to_markdown, write_json
@@ -81,7 +82,8 @@ def run_system(system: System, questions: Sequence[Question], groups: dict[str, 
                 raise
             record = {"id": q.id, "question": q.question, "status": "error", "kind": "none",
                       "answer": f"{type(e).__name__}: {e}", "citations": []}
-        cases.append(Case(q, record, groups[q.id], time.perf_counter() - t0))
+        seconds = time.perf_counter() - t0 + system.charged_seconds()
+        cases.append(Case(q, record, groups[q.id], seconds))
     return cases
 
 
@@ -103,9 +105,10 @@ def evaluate(questions: Sequence[Question], engine, k: int = 5, baselines: bool 
 
     systems: list[System] = [QaSystem(engine, k)]
     if baselines:
-        retriever = HybridRetriever(index, engine.embedder, engine.settings)
+        shared = SharedQueryEmbedder(engine.embedder)
+        retriever = HybridRetriever(index, shared, engine.settings)
         systems += [Bm25Baseline(index, retriever, k), DenseBaseline(index, retriever, k),
-                    LlamaIndexBaseline(index.documents, engine.embedder, k,
+                    LlamaIndexBaseline(index.documents, shared, k,
                                        cache_dir=engine.settings.index_dir / "eval-cache")]
     out: dict[str, dict[str, Any]] = {}
     setup: dict[str, float] = {}
@@ -170,6 +173,11 @@ def main(args) -> int:
     print(f"{info['scored']} questions scored in {meta['seconds']:.0f} s "
           f"({meta['documents']} reports, {meta['chunks']} chunks, k={k})")
     print(side_by_side(results))
+    for name, res in systems.items():
+        errors = [f for f in res["failures"] if f["got"].get("status") == "error"]
+        if errors:
+            print(f"qa eval: {name} failed with an error on {len(errors)} question(s), e.g. "
+                  f"{errors[0]['id']}: {errors[0]['got'].get('answer')}", file=sys.stderr)
     main_fail = len(systems["qa"]["failures"])
     print(f"{main_fail} failures of qa" + (f" (see {args.md})" if getattr(args, "md", None) else ""))
     return 0
