@@ -27,6 +27,7 @@ _EXEC = {"执行", "完成", "决算", "预计", "实际"}
 _PLAN = {"预算", "计划", "草案"}
 _DECLINE = {"下降", "减少"}
 _COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
+_AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 
 
@@ -175,13 +176,22 @@ class Answerer:
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:
             self._chunk_starts[c.doc].append((c.start, c.key))
-        self._pinyin = {n: _pinyin(d.region) for n, d in index.documents.items()}
+        self.places: dict[str, str] = {}  # alias a question may use -> place core name
+        self._doc_place: dict[str, str] = {}
+        for n, d in index.documents.items():
+            core = place_core(d.region)
+            if not core:
+                continue
+            self._doc_place[n] = core
+            for alias in (core, d.region, _pinyin(core)):
+                if alias and len(alias) >= 2:
+                    self.places[alias] = core
 
     # --- entry point ------------------------------------------------------------------------
 
     def answer(self, question: str, k: int = 5) -> Answer:
         question = validate_question(question)
-        q = parse_question(question)
+        q = parse_question(question, self.places)
         docs, why = self.route(q)
         if why:
             return _abstain(question, why)
@@ -202,26 +212,40 @@ class Answerer:
     # --- routing ----------------------------------------------------------------------------
 
     def route(self, q: Query) -> tuple[list[str] | None, str]:
-        """Reports the question is about (None = all), or a reason to abstain."""
+        """Reports the question is about (None = all), or a reason to abstain.
+
+        A named place (or its pinyin) picks that place's reports; the name of a kind of report
+        (政府工作报告, 决算报告) picks reports of that kind; a question naming no place is about the reports
+        that have no place name of their own (the bureau's own reports), when there are such.
+        """
         names = list(self.index.documents)
         chosen = names
         if q.places:
-            chosen = [n for n in names if any(self._names_place(n, p) for p in q.places)]
+            chosen = [n for n in names if self._doc_place.get(n) in q.places]
+        elif q.unknown_places:
+            # a place we have no report for: only reports that mention it can answer
+            chosen = [n for n in names if any(p in self.index.documents[n].text for p in q.unknown_places)]
             if not chosen:
-                return None, f"已索引的报告中没有关于“{'、'.join(q.places)}”的报告。"
+                return None, f"已索引的报告中没有关于“{'、'.join(q.unknown_places)}”的报告。"
+        else:
+            titled = [n for n in names if (pat := _KIND_WORDS.get(self.index.documents[n].kind))
+                      and pat.search(q.norm)]
+            home = [n for n in names if n not in self._doc_place]
+            if titled:
+                chosen = titled
+            elif home and (not q.years or any(set(q.years) & set(self.index.documents[n].years) for n in home)):
+                chosen = home
         if q.years:
             by_year = [n for n in chosen if set(q.years) & set(self.index.documents[n].years)]
+            if not by_year:
+                # a report also covers years it only looks back on (上年, 过去五年 …)
+                by_year = [n for n in chosen if any(self.index.documents[n].text.count(f"{y}年") >= 2
+                                                    for y in q.years)]
             if by_year:
                 chosen = by_year
-            elif not any(f.year in q.years for n in chosen for f in self.rows_by_doc[n]):
+            elif q.wants_figure:
                 return None, f"已索引的报告中没有{'、'.join(map(str, q.years))}年的数据。"
         return (None if len(chosen) == len(names) else chosen), ""
-
-    def _names_place(self, name: str, place: str) -> bool:
-        d = self.index.documents[name]
-        if place.isascii():
-            return bool(self._pinyin[name]) and self._pinyin[name].startswith(place.lower())
-        return place in d.region or place in d.title
 
     # --- row search -------------------------------------------------------------------------
 
@@ -238,8 +262,10 @@ class Answerer:
             f = self.index.figures[i]
             if allowed is not None and f.doc not in allowed:
                 continue
-            s = max(item_similarity(phrase, f.item),
-                    item_similarity(phrase, f.parent + f.item) if f.parent else 0.0)
+            s = item_similarity(phrase, f.item)
+            if f.parent and coverage(f.item, phrase) >= 0.8:
+                # the parent only disambiguates an item the question already names
+                s = max(s, item_similarity(phrase, f.parent + f.item))
             if s < MATCH_THRESHOLD - 0.15:
                 continue
             if strict and self._conflicts(q, f):
@@ -269,7 +295,11 @@ class Answerer:
     @staticmethod
     def _measure_fit(q: Query, f: Figure) -> float:
         if q.attribute == "change":
-            return 0.05 if f.direction else -0.2
+            if not f.direction:
+                return -0.2
+            # 增长多少 means the rate unless the question asks for money (增加了多少亿元)
+            wants_amount = bool(_AMOUNT_CHANGE.search(q.norm))
+            return 0.05 + (0.03 if (f.change_unit in ("%", "个百分点")) != wants_amount else 0.0)
         if q.attribute == "ratio":
             return 0.08 if f.measure == "ratio" else -0.1
         if q.attribute == "count":
@@ -346,7 +376,16 @@ class Answerer:
                       direction=top.direction, citations=cites)
 
     def superlative(self, question: str, q: Query, docs, ranks) -> Answer:
-        members = self._group_members(q, docs, ranks)
+        if q.by in ("change", "decline"):
+            q = Query(**{**q.__dict__, "attribute": "change"})
+        members: list[Figure] = []
+        if len(q.items) >= 2:  # the question lists the contenders itself
+            picked = self._operands(q, docs, ranks)
+            if isinstance(picked, str):
+                return _abstain(question, picked)
+            members = picked
+        else:
+            members = self._group_members(q, docs, ranks)
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
         else:
@@ -412,9 +451,13 @@ class Answerer:
         return [f for d in docs for f in self.rows_by_doc.get(d, [])]
 
     def compare(self, question: str, q: Query, docs, ranks) -> Answer:
+        if q.by == "change":
+            q = Query(**{**q.__dict__, "attribute": "change"})
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             return _abstain(question, picked)
+        if len(picked) < 2:
+            return _abstain(question, "问题中需要两个可以比较的项目。", [self._cite(picked[0])])
         a, b = picked[0], picked[1]
         cites = _dedupe([self._cite(a), self._cite(b)])
         if q.by == "change":
@@ -439,10 +482,11 @@ class Answerer:
     def _operands(self, q: Query, docs, ranks) -> list[Figure] | str:
         """One row per asked item, from the same report, preferring the same period and scope."""
         found: list[list[Scored]] = []
-        for phrase in q.items[:4]:
-            rows = [c for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        for i, phrase in enumerate(q.items[:4]):
+            qi = _operand_query(q, i)
+            rows = [c for c in self.candidates(phrase, qi, docs, ranks) if c.score >= MATCH_THRESHOLD]
             if not rows:
-                return f"报告中没有找到{_constraint_text(q)}{phrase}的数据。"
+                return f"报告中没有找到{_constraint_text(qi)}{phrase}的数据。"
             found.append(rows)
         doc_votes: dict[str, float] = defaultdict(float)
         for rows in found:
@@ -455,9 +499,12 @@ class Answerer:
         first = next(r.fig for r in found[0] if r.fig.doc == doc)
         out = [first]
         for rows in found[1:]:
-            rows = [r for r in rows if r.fig.doc == doc]
+            rows = [r for r in rows if r.fig.doc == doc and r.fig is not first]
+            if not rows:
+                return "报告中没有找到可以一起计算或比较的第二个数字。"
             same = [r for r in rows if period_key(r.fig.period) == period_key(first.period)
-                    and r.fig.scope == first.scope and r.fig.year == first.year]
+                    and (q.operand_scopes or r.fig.scope == first.scope)
+                    and (q.operand_years or r.fig.year == first.year)]
             out.append((same or rows)[0].fig)
         return out
 
@@ -469,6 +516,8 @@ class Answerer:
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             return _abstain(question, picked)
+        if len(picked) < 2:
+            return _abstain(question, f"计算需要两个数字，报告中只找到{picked[0].item}。", [self._cite(picked[0])])
         if len({_dimension(f) for f in picked}) > 1:
             return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
         cites = _dedupe([self._cite(f) for f in picked])
@@ -491,6 +540,11 @@ class Answerer:
                           citations=cites)
         a, b = picked[0], picked[1]
         diff = _from_base(_base(a) - _base(b), unit)
+        if q.op == "gap":
+            text = (f"{a.item}{a.value_text}{a.unit}，{b.item}{b.value_text}{b.unit}，"
+                    f"相差{fmt_decimal(abs(diff))}{unit}")
+            return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                          citations=cites)
         word = "多" if diff >= 0 else "少"
         text = (f"{a.item}{a.value_text}{a.unit}比{b.item}{b.value_text}{b.unit}{word}"
                 f"{fmt_decimal(abs(diff))}{unit}")
@@ -568,6 +622,9 @@ class Answerer:
         change = ""
         if f.direction and f.change_start is not None and f.change_end is not None:
             change = text[f.change_start:f.change_end]
+            if f.direction not in change:
+                before = text[max(f.sent_start, f.change_start - 8):f.change_start]
+                change = ("同比" if "同比" in before else "") + f.direction + change
         elif f.direction and f.change_value is not None:
             change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
         if f.measure == "change":
@@ -593,6 +650,27 @@ def _dedupe(cites: list[Citation]) -> list[Citation]:
             seen.add((c.doc, c.start, c.end))
             out.append(c)
     return out
+
+
+# how people name a kind of report in a question
+_KIND_WORDS = {
+    "gov_work_report": re.compile(r"政府工作报告"),
+    "final_accounts": re.compile(r"决算报告"),
+    "budget_report": re.compile(r"预算报告|预算执行情况和.*预算草案的报告"),
+    "work_report": re.compile(r"工作汇报|工作情况汇报|工作总结"),
+}
+
+
+def _operand_query(q: Query, i: int) -> Query:
+    """The question as it applies to operand i (its own scope or year, when the question has two)."""
+    if not (q.operand_scopes or q.operand_years):
+        return q
+    changes = {}
+    if q.operand_scopes:
+        changes["scope"] = q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
+    if q.operand_years:
+        changes["years"] = [q.operand_years[min(i, len(q.operand_years) - 1)]]
+    return Query(**{**q.__dict__, **changes})
 
 
 def _constraint_text(q: Query) -> str:
@@ -635,15 +713,27 @@ def _same_dimension(rows: list[Figure]) -> list[Figure]:
     return max(dims.values(), key=len)
 
 
-def _pinyin(region: str) -> str:
-    if not region:
-        return ""
+@lru_cache(maxsize=1)
+def _ethnic_suffix() -> re.Pattern[str]:
+    from .config import DATA_DIR
+    names = (DATA_DIR / "ethnic_groups.txt").read_text(encoding="utf-8").split()
+    alt = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?:(?:{alt})族)+$")
+
+
+def place_core(region: str) -> str:
+    """'红河哈尼族彝族自治州' -> '红河', '三明市' -> '三明' (how people name the place)."""
+    core = re.sub(r"(自治州|自治县|自治区|地区|市|县|州|省|区|盟|旗)$", "", region or "")
+    core = _ethnic_suffix().sub("", core) or core
+    return core if len(core) >= 2 else ""
+
+
+def _pinyin(core: str) -> str:
     try:
         from pypinyin import lazy_pinyin
     except ImportError:
         return ""
-    core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", region)
-    return "".join(lazy_pinyin(core)).lower()
+    return "".join(lazy_pinyin(core)).lower() if core else ""
 
 
 def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5,

@@ -166,6 +166,8 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     t0 = time.perf_counter()
     report = BuildReport()
     index_dir = settings.index_dir
+    for stale in index_dir.glob("gen-*.partial"):  # left by a killed build; we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
     old = _load_previous(index_dir)
     files = discover(settings.corpus_dir)
     hashes = {p.stem: _file_digest(p) for p in files}

@@ -37,7 +37,9 @@ def discover(corpus_dir: Path) -> list[Path]:
         raise IngestError(f"corpus folder not found: {corpus_dir}")
     out = []
     for p in sorted(corpus_dir.iterdir()):
-        if p.name.startswith(".") or p.name.endswith(SIDECAR_SUFFIX) or not p.is_file():
+        # a folder's README describes the corpus; it is not a report
+        if p.name.startswith(".") or p.name.endswith(SIDECAR_SUFFIX) or not p.is_file() \
+                or p.stem.lower() == "readme":
             continue
         if p.suffix.lower() in SUPPORTED_SUFFIXES:
             out.append(p)
@@ -101,7 +103,7 @@ def describe(doc: Document) -> None:
             if "（书面）" in ln:
                 title = ln
             break
-    doc.kind = _kind(title or head)
+    doc.kind = _kind(title or (lines[0] if lines else ""))
     years = _YEAR.findall(title) if title else []
     if not years:
         years = [y for y, _ in Counter(_YEAR.findall(head)).most_common(2)]
@@ -125,13 +127,15 @@ def _kind(text: str) -> str:
     return "other"
 
 
+_NOT_IN_NAME = set("年全及和与本级的在关于各我受向为对由年度")
+
+
 def _region(title: str, head: str) -> str:
     for text in (title, head):
-        text = re.sub(r"^关于", "", text)
         for m in _REGION.finditer(text):
-            name = m.group(1)
-            name = re.sub(r"^(?:关于|全|本|我|在|向|受)", "", name)
-            if len(name) >= 2 and not name.startswith(("全", "本")):
+            name = re.sub(r"^关于", "", m.group(1))
+            # a place name has no function words in it (rules out 年全市及市本级 …)
+            if len(name) >= 3 and not _NOT_IN_NAME & set(name[:-1]) and not name[0].isdigit():
                 return name
     if "国务院" in head or "全国人民代表大会" in head:
         return "全国"

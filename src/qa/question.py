@@ -53,6 +53,7 @@ class Vocabulary:
     rewrite: tuple[tuple[re.Pattern[str], str], ...]
     groups: tuple[tuple[str, ...], ...]
     english: tuple[tuple[re.Pattern[str], str], ...]
+    families: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +63,8 @@ def vocabulary() -> Vocabulary:
     groups = tuple(tuple(g) for g in raw["groups"])
     eng = sorted(raw["english"], key=lambda pr: -len(pr[0]))
     english = tuple((re.compile(r"(?<![a-z])" + re.escape(e) + r"(?![a-z])"), zh) for e, zh in eng)
-    return Vocabulary(rewrite, groups, english)
+    families = {k: tuple(v) for k, v in raw.get("families", {}).items()}
+    return Vocabulary(rewrite, groups, english, families)
 
 
 def variants(phrase: str, limit: int = 12) -> list[str]:
@@ -99,8 +101,12 @@ class Query:
     period: str = ""  # 1-9月 | 全年 | ""
     scope: str = ""
     status: str = ""  # 预算 | 执行 | 决算 | 预计 | ""
-    places: list[str] = field(default_factory=list)  # place names mentioned (湛江, 三明 …)
+    places: list[str] = field(default_factory=list)  # indexed places named (canonical names)
+    unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue
     english: bool = False
+    # compare/arithmetic over one item in two scopes or years: per-operand overrides
+    operand_scopes: list[str] = field(default_factory=list)
+    operand_years: list[int] = field(default_factory=list)
 
     @property
     def wants_figure(self) -> bool:
@@ -115,8 +121,8 @@ _SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本�
 _STATUS = [
     ("决算", re.compile(r"决算")),
     ("预计", re.compile(r"预计|预估")),
-    ("预算", re.compile(r"预算数|预算安排|年初预算|安排了?多少|草案|计划|拟安排|预期|目标|预算是多少|编制")),
-    ("执行", re.compile(r"完成|执行|实际|实现")),
+    ("预算", re.compile(r"预算数|预算安排|年初预算|草案|计划安排|拟安排|预期|预算是多少|预算多少|预算为")),
+    ("执行", re.compile(r"实际完成|执行数|实际执行")),
 ]
 _PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,9}?)(?:自治州|自治县|市|县|州|省|区)(?!本级|级|场|民|区|县|场)")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
@@ -127,12 +133,17 @@ _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|�
 _DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)(多少|几)|多出|少了多少|高出|低了多少|减去")
 _SURPLUS = re.compile(r"结余|收支差|收支缺口|缺口|收大于支|支大于收|余额还有")
 _SHARE = re.compile(r"占.{1,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
-_REMAIN = re.compile(r"还有多少|还剩|剩余多少|尚未|没有?(使用|支出|拨付|到位|完成|下达)")
+_REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
+# "A离/距离B还有多少(空间)/还差多少": the gap B - A
+_GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
+# "B里/中/当中 A 占多少": A's share of B
+_PART_OF = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
 _NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|"
                       r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
 _CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降")
+_CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|增幅|增速|降幅|变化|变动")
 _AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
 _RATIO = re.compile(r"完成率|完成了?预算的|为预算的|预算的百分之|支付进度|执行进度|进度")
 _STANDARD = re.compile(r"标准|水平")
@@ -143,7 +154,7 @@ _FILLER = re.compile(
     r"请问|请告诉我|告诉我|我想知道|想了解|想知道|查一下|查询|请|一下|大概|大约|具体|分别|各自|"
     r"是多少|有多少|为多少|多少钱|多少|是几|有几|几|多大|怎么样|如何|是否|有没有|吗|呢|吧|啊|"
     r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|"
-    r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|达|共计|合计|总共|一共|加起来|之和|总和|总计|"
+    r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|共计|合计|总共|一共|加起来|之和|总和|总计|"
     r"差额|相差|差了|差|多出|结余|收支差|缺口|占比|比重|比例|所占|占|百分之|"
     r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪些|谁|还是|更多|更少|更高|更低|更快|"
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
@@ -153,8 +164,7 @@ _FILLER = re.compile(
 
 _SPLIT = re.compile(r"和|与|跟|及|以及|、|还是|比|加上|减去|同|对比|相比|vs|占")
 _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
-_ENGLISH_NOISE = frozenset("the was were what which how much many did does for from with city county province "
-                           "prefecture report year years its their this that are and has have been".split())
+
 
 
 def normalize_question(text: str) -> tuple[str, bool]:
@@ -174,13 +184,25 @@ def normalize_question(text: str) -> tuple[str, bool]:
     return q, english
 
 
-def parse_question(text: str) -> Query:
-    """Parse a (validated or raw) question. Never raises on arbitrary text."""
+def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
+    """Parse a (validated or raw) question. Never raises on arbitrary text.
+
+    `places` maps names a question may use for an indexed report's place (湛江, 湛江市,
+    zhanjiang …) to a canonical name; they are recognised and removed from the item.
+    """
     norm, english = normalize_question(text or "")
     q = Query(text=text, norm=norm, english=english)
     rest = norm
 
-    q.years = sorted({int(y) for y in _YEAR.findall(rest)})
+    for alias in sorted(places or {}, key=len, reverse=True):
+        hay = rest.lower().replace(" ", "") if alias.isascii() else rest
+        if alias and alias in hay:
+            if places[alias] not in q.places:
+                q.places.append(places[alias])
+            if not alias.isascii():
+                rest = rest.replace(alias, " ")
+    year_list = [int(y) for y in _YEAR.findall(rest)]
+    q.years = sorted(set(year_list))
     m = _MONTHS.search(rest)
     if m:
         q.period = f"{int(m.group(1))}-{int(m.group(2))}月"
@@ -193,26 +215,24 @@ def parse_question(text: str) -> Query:
     rest = _UNTIL.sub(" ", _MONTHS.sub(" ", rest))
     rest = _YEAR.sub(" ", rest)
 
-    m = _SCOPE.search(rest)
-    if m:
-        q.scope = _SCOPE_ALIAS.get(m.group(1), m.group(1))
+    scopes = [_SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
+    if scopes:
+        q.scope = scopes[0]
         rest = _SCOPE.sub(" ", rest)
     for status, pat in _STATUS:
         if pat.search(rest):
             q.status = status
             break
 
-    for m in _PLACE.finditer(rest):
-        name = m.group(1)
-        if not name.startswith(_NOT_PLACE) and len(name) >= 2:
-            q.places.append(name)
+    if not q.places:
+        for m in _PLACE.finditer(rest):
+            name = m.group(0)
+            if not m.group(1).startswith(_NOT_PLACE) and len(m.group(1)) >= 2:
+                q.unknown_places.append(name)
+        for name in q.unknown_places:
+            rest = rest.replace(name, " ")
     if english:
-        # words left in Latin letters after translation: place names in pinyin, or noise
-        latin = re.findall(r"[a-z]{3,}", rest)
-        q.places.extend(w for w in latin if w not in _ENGLISH_NOISE)
-        rest = re.sub(r"[a-z]+", " ", rest)
-    for name in q.places:
-        rest = re.sub(re.escape(name) + r"(?:哈尼族彝族)?(?:自治州|自治县|市|县|州|省|区)?", " ", rest)
+        rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
 
     q.qtype, q.op = _question_type(rest)
     q.attribute = _attribute(rest, q.qtype)
@@ -226,12 +246,22 @@ def parse_question(text: str) -> Query:
         q.by = "change"
 
     q.items = _items(rest, q)
+    if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
+        # one item in two scopes (市本级…占全市) or two years (2026年…比2025年)
+        if len(scopes) >= 2 and scopes[0] != scopes[1]:
+            q.items = q.items * 2
+            q.operand_scopes = scopes[:2]
+        elif len(year_list) >= 2 and year_list[0] != year_list[1]:
+            q.items = q.items * 2
+            q.operand_years = year_list[:2]
     if q.qtype == "superlative":
-        q.group = q.items[0] if q.items else ""
+        q.group = _group_phrase(rest)
     return q
 
 
 def _question_type(rest: str) -> tuple[str, str]:
+    if _GAP.search(rest):
+        return "arithmetic", "gap"
     if _SURPLUS.search(rest):
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
@@ -250,7 +280,7 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "descriptive", ""
     if not _NUMERIC.search(rest) and re.search(r"什么|哪|怎|介绍|说明|讲", rest):
         return "descriptive", ""
-    if _CHANGE.search(rest) and not _AMOUNT_TOO.search(rest):
+    if _CHANGE.search(rest) and (not _AMOUNT_TOO.search(rest) or _CHANGE_ASKED.search(rest)):
         return "change", ""
     return "lookup", ""
 
@@ -273,6 +303,23 @@ def _clean(phrase: str) -> str:
 
 def _items(rest: str, q: Query) -> list[str]:
     """Item phrases: one for lookups, the operands for compare/arithmetic."""
+    if q.op == "gap":
+        m = _GAP.search(rest)
+        first, second = _clean(rest[:m.start()]), _clean(m.group(2))
+        # 债务余额离限额: the limit shares the first item's subject (债务)
+        if first and second and len(second) <= 3:
+            second = _subject_of(first) + second
+        return [p for p in (second, first) if p]  # the gap is the target minus where we are
+    if q.op == "share":
+        m = _PART_OF.search(rest)
+        if m and _clean(m.group(1)) and _clean(m.group(2)):
+            return [_clean(m.group(2)), _clean(m.group(1))]
+    if q.qtype == "superlative":
+        return _listed(rest)
+    if q.op == "remaining":
+        m = _REMAIN.search(rest)
+        head = _clean(rest[:m.start()]) if m else ""
+        return [head] if head else []
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
         parts = [_TRAILING.sub("", _clean(p)) for p in _SPLIT.split(rest)]
         parts = [p for p in parts if len(p) >= 2]
@@ -280,6 +327,37 @@ def _items(rest: str, q: Query) -> list[str]:
             return _share_head(parts)
     whole = _clean(rest)
     return [whole] if whole else []
+
+
+def _subject_of(item: str) -> str:
+    """'政府债务余额' -> '政府债务': the item without its measure word."""
+    return re.sub(r"(余额|限额|总额|规模|金额|数额)$", "", item)
+
+
+_GROUP_FILLER = re.compile(r"几项|几类|几个|几本|几块|这几|那几|各项|各类|各个|主要|中的?|里的?|当中|之中|"
+                           r"哪一块|哪一本|哪一类|哪一个|哪一项|哪块|哪本|哪类|哪个|哪项|一块|一本|钱|花钱|来源")
+
+
+def _listed(rest: str) -> list[str]:
+    """Items a superlative question lists itself (A、B、C这几类支出哪个最多), or a known family
+    (四本预算) expanded from the vocabulary; [] when the question names only the group."""
+    listed = re.search(r"([^，。,]{2,}?(?:、[^，。,、]{2,}?)+)(?:这|那|等|中|里|哪|谁|，|,|$)", rest)
+    if listed:
+        parts = [_clean(_GROUP_FILLER.sub("", p)) for p in listed.group(1).split("、")]
+        parts = [p for p in parts if len(p) >= 2]
+        if len(parts) >= 2:
+            tail = re.search(r"(支出|收入|资金|债券|税)", rest[listed.end():])
+            return _share_head(parts + [tail.group(1)]) [:-1] if tail else parts
+    for family, members in vocabulary().families.items():
+        if family in rest:
+            after = rest[rest.index(family) + len(family):]
+            tail = re.search(r"(收入|支出)", after)
+            return [m + (tail.group(1) if tail else "") for m in members]
+    return []
+
+
+def _group_phrase(rest: str) -> str:
+    return _clean(_GROUP_FILLER.sub("", rest))
 
 
 def _share_head(parts: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ _HEADING_PATTERNS = [
     (3, re.compile(r"[0-9０-９]{1,2}(?:、|．|\.(?![0-9０-９]))")),
     (4, re.compile(r"[（(][0-9０-９]{1,2}[）)]")),
 ]
-_POINT = re.compile(rf"(?:^|(?<=[。；;！？\s：:]))((?:[{_CN_NUM}]+)是)")
+_POINT = re.compile(rf"(?:^|(?<=[。；;！？\s：:，,]))((?:[{_CN_NUM}]+)是)")
 _HEADING_END = re.compile(r"[。：:；;！？]")
 _SENT_END = re.compile(r"[。！？；;!?]+[”’」』）)]*|\n")
 _MAX_HEADING = 40

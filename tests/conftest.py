@@ -1,0 +1,59 @@
+"""Shared fixtures: project paths, the development corpus beside the project, one embedder."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+FIRST_REPORT = CORPUS / "2023_county_finance_bureau_work_report.txt"
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+def shared_reports() -> list[Path]:
+    """The development reports in ../shared/corpus, or skip saying why."""
+    if not SHARED.is_dir():
+        pytest.skip(f"development corpus {SHARED} is absent (it sits beside the project, not in it)")
+    files = sorted(SHARED.glob("*.txt"))
+    if not files:
+        pytest.skip(f"no reports in {SHARED}")
+    return files
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from qa.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def first_index(tmp_path_factory, embedder):
+    """An index of the project's corpus/ (the first report), built once per test session."""
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    base = tmp_path_factory.mktemp("first")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIRST_REPORT, corpus)
+    settings = Settings.from_args(corpus=corpus, index=base / "index")
+    return Engine.open(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def shared_engine(tmp_path_factory, embedder):
+    """An engine over all of ../shared/corpus, built once per test session."""
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    files = shared_reports()
+    base = tmp_path_factory.mktemp("shared")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for f in files:
+        shutil.copy(f, corpus)
+    settings = Settings.from_args(corpus=corpus, index=base / "index")
+    return Engine.open(settings, embedder=embedder)
