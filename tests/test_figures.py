@@ -163,12 +163,87 @@ def test_shared_unit_and_scope_list():
         ("税收占比", "1.5", "个百分点", "全市"), ("税收占比", "2.3", "个百分点", "市本级")]
 
 
-def test_second_change_after_a_parenthesis_is_its_own_row():
+def test_two_changes_after_a_parenthesis_figure_carries_the_rate():
     rows = figs("债务余额98.6亿元（一般债务60.1亿元，专项债务38.5亿元），比上年增加8.2亿元，增长9.1%。")
     top = rows[0]
-    assert (top.item, top.change_value, top.change_unit) == ("债务余额", Decimal("8.2"), "亿元")
+    assert (top.item, top.direction, top.change_value, top.change_unit) == ("债务余额", "增长", Decimal("9.1"), "%")
     assert [f.parent for f in rows[1:3]] == ["债务余额", "债务余额"]
-    assert (rows[-1].item, rows[-1].measure, rows[-1].value) == ("债务余额", "change", Decimal("9.1"))
+    amount = rows[-1]
+    assert (amount.item, amount.measure, amount.value, amount.unit, amount.direction) == (
+        "债务余额", "change", Decimal("8.2"), "亿元", "增加")
+
+
+@pytest.mark.parametrize("text", [
+    "全县税收收入12.6亿元，同比减少0.4亿元，下降3.1%。",
+    "全县税收收入12.6亿元，同比下降3.1%，减收0.4亿元。",
+])
+def test_amount_and_rate_change_rate_goes_on_the_figure(text):
+    rows = figs(text)
+    assert [(f.item, f.measure, f.value_text, f.unit) for f in rows] == [
+        ("税收收入", "amount", "12.6", "亿元"), ("税收收入", "change", "0.4", "亿元")]
+    assert (rows[0].direction, rows[0].change_value, rows[0].change_unit) == ("下降", Decimal("3.1"), "%")
+    assert (rows[1].direction, rows[1].change_value, rows[1].change_unit) == ("减少", Decimal("0.4"), "亿元")
+    assert text[rows[0].change_start:rows[0].change_end] == "3.1%"
+
+
+def test_status_verb_clause_takes_the_subject_item():
+    text = "2024年全区政府性基金预算收入年初预算为12.4亿元，实际完成13.1亿元，为预算的105.6%，增长4.2%，其中税收完成2.2亿元。"
+    rows = figs(text)
+    assert [(f.item, f.value_text, f.measure, f.status) for f in rows] == [
+        ("政府性基金预算收入", "12.4", "amount", "预算"),
+        ("政府性基金预算收入", "13.1", "amount", "执行"),
+        ("政府性基金预算收入", "105.6", "ratio", "执行"),
+        ("税收收入", "2.2", "amount", "执行")]
+    assert (rows[1].direction, rows[1].change_value) == ("增长", Decimal("4.2"))
+    assert rows[3].parent == "政府性基金预算收入"
+
+
+def test_bare_expenditure_in_a_budget_section_is_that_budgets():
+    text = ("三、国有资本经营预算\n"
+            "支出年初预算为800万元，执行中因上级补助增加，支出预算调整为950万元，实际完成930万元，为调整预算的97.9%。\n")
+    rows = figs(text)
+    assert [(f.item, f.value_text, f.status) for f in rows] == [
+        ("国有资本经营预算支出", "800", "预算"), ("国有资本经营预算支出", "950", "预算"),
+        ("国有资本经营预算支出", "930", "执行"), ("国有资本经营预算支出", "97.9", "执行")]
+    assert rows[-1].measure == "ratio"
+
+
+def test_budget_figure_of_a_ratio_is_the_same_item_with_status_budget():
+    rows = figs("一、2024年预算执行情况\n全县一般公共预算支出完成45.3亿元，完成预算数48.0亿元的94.4%。\n")
+    assert [(f.item, f.value_text, f.status, f.measure) for f in rows] == [
+        ("一般公共预算支出", "45.3", "执行", "amount"), ("一般公共预算支出", "48.0", "预算", "amount"),
+        ("一般公共预算支出", "94.4", "执行", "ratio")]
+
+
+def test_expected_revenue_merges_with_the_change_before_it():
+    rows = figs("明年全县一般公共预算收入预计增长5%，预期收入32.5亿元。")
+    assert len(rows) == 1
+    f = rows[0]
+    assert (f.item, f.value_text, f.status, f.direction, f.change_value) == (
+        "一般公共预算收入", "32.5", "预计", "增长", Decimal("5"))
+
+
+@pytest.mark.parametrize("text, old, new", [
+    ("城乡居民基础养老金由每人每月150元提高到165元。", "150", "165"),
+    ("困难群众临时救助补助标准从每人每年800元调整为1000元。", "800", "1000"),
+    ("市级部门公用经费定额由4000元/人增加至4500元/人。", "4000", "4500"),
+    ("全县政府采购电子化率从62.5%提高到80.1%。", "62.5", "80.1"),
+])
+def test_from_old_to_new_level_marks_the_old_value(text, old, new):
+    rows = figs(text)
+    assert len(rows) == 2
+    o, n = rows
+    assert (o.value_text, o.qualifier) == (old, "原")
+    assert (n.value_text, n.qualifier) == (new, "")
+    assert n.item == o.item and len(n.item) >= 4
+    assert o.unit == n.unit
+
+
+def test_old_value_keeps_its_own_year_and_the_new_one_does_not():
+    text = "一、2025年预算执行情况\n城乡居民医保财政补助标准从2024年的人均每年670元提高到700元。\n"
+    o, n = figs(text)
+    assert (o.value_text, o.year, o.qualifier) == ("670", 2024, "原")
+    assert (n.value_text, n.year) == ("700", 2025)
 
 
 # --- table --------------------------------------------------------------------------------

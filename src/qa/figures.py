@@ -447,6 +447,13 @@ def _remove_verbs(s: str) -> str:
     return s
 
 
+def _remove_status(s: str) -> str:
+    """What is left of `s` after status words (实际完成, 预计, 执行) and verbs are removed."""
+    for v in _words("status_words") + _words("verbs") + _words("adverbs"):
+        s = s.replace(v, "")
+    return s
+
+
 def _cut_at_verbs(s: str) -> str:
     """Keep the noun phrase after the last verb: '全年累计投入民生领域资金' -> '民生领域资金'.
 
@@ -491,7 +498,8 @@ def clean_item(seg: str) -> tuple[str, dict]:
     a breakdown such as 市本级44.7亿元), 'qualifier', 'periods' (period expressions seen),
     'verb' (the text was only a verb: 节约339万元).
     """
-    info: dict = {"scope": "", "scope_only": False, "qualifier": "", "periods": [], "verb": ""}
+    info: dict = {"scope": "", "scope_only": False, "qualifier": "", "periods": [], "verb": "",
+                  "status_only": False, "status": ""}
     s = _CIRCLED.sub("", re.sub(r"\s+", "", seg))
     s = re.sub(r"\[[0-9]{1,2}\]", "", s)
     s = _PER_PREFIX.sub("", s)
@@ -531,10 +539,24 @@ def clean_item(seg: str) -> tuple[str, dict]:
     s, q2 = _strip_trailing(s)
     info["qualifier"] = info["qualifier"] or q2
     whole = s
+    if s and any(w in s for w in _words("status_words")) and not _remove_status(s):
+        # 实际完成196.1亿元 / 预计执行…: only a status verb; the item is the sentence's subject
+        info["verb"], info["status_only"] = s, True
+        return "", info
+    for w, st in sorted(_lexicon().lex["status_prefixes"].items(), key=lambda kv: -len(kv[0])):
+        i = s.rfind(w)
+        rest = s[i + len(w):] if i >= 0 else ""
+        if i >= 0 and (_is_bare(rest) or _is_bare(re.sub("(?:总计|合计)$", "", rest))):
+            # 预期收入221.6亿元 / 政府性基金预算预期收入: that revenue, expected
+            s, info["status"] = s[:i] + rest, st
+            break
     if s and not _remove_verbs(s):
         info["verb"] = s  # 节约339万元 / 争取8.00亿元补充资本金: only a verb before the number
         return "", info
     s = _cut_at_verbs(s)
+    k = s.rfind("将")
+    if 0 < k <= 5 and len(s) - k > 3:
+        s = s[k + 1:]  # 阶段性将起征点…: 将 puts the object first; the item is what follows
     s = _strip_leading(s)
     s = s.strip(" ,;:、的")
     for w in _words("baseline_items"):
@@ -584,6 +606,8 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
             break
         if k > q and any(t.startswith(w, k) for w in stops):
             break
+        if k > q and _old_to_new_re(bare=True).match(t, k):
+            break  # 2个部门增加到10个: a change to a new level follows the noun
         k += 1
     noun = t[q:k]
     if count:
@@ -653,6 +677,10 @@ class _Row:
     dup_items: list = field(default_factory=list)  # 渗透率和活跃度均为100% -> extra items
     merged: bool = False
     baseline: bool = False  # the item's value in the comparison period or its budget figure
+    status: str = ""  # stated by the words naming the figure (预算数, 预期收入), overrides the lead
+    prev_year: bool = False  # 上年数: the figure of the year before
+    pct_swapped: bool = False  # its amount change was moved to a row of its own
+    from_pos: int | None = None  # 由X提高到Y: where 由 stands; Y's lead ends there
     seg_start: int = 0  # where the words naming this figure start
 
 
@@ -845,6 +873,13 @@ def _fenbie_subjects(t: str, a: int, cstart: int, clause_raw: str, nvals: int, u
     return parts, scopes, direction, sinfo["scope"]
 
 
+@lru_cache(maxsize=2)
+def _old_to_new_re(bare: bool = False) -> re.Pattern[str]:
+    """The words between an old and a new level: (部门)提高到 / 增加至 / 调整为 (`bare`: no noun)."""
+    verbs = "|".join(re.escape(w) for w in _words("old_to_new_verbs"))
+    return re.compile(("" if bare else r"[\u4e00-\u9fff]{0,4}?") + "(?:" + verbs + r")(?:到|至|为)")
+
+
 def _base_for(rows: list[_Row], depth: int, need_free: bool) -> _Row | None:
     """The figure a change/ratio refers to: the last level figure at this paren depth
     (None when `need_free` and that figure already carries a change)."""
@@ -856,8 +891,11 @@ def _base_for(rows: list[_Row], depth: int, need_free: bool) -> _Row | None:
     return None
 
 
-def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]:
-    """All figures of the sentence t[a:b] with item, kind, change, parent, scope (from the text)."""
+def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = "") -> list[_Row]:
+    """All figures of the sentence t[a:b] with item, kind, change, parent, scope (from the text).
+
+    `topic` is the budget the section is about (一般公共预算 …): it names a bare 收入/支出.
+    """
     lex = _lexicon().lex
     ms = find_mentions(t, a, b)
     if not ms:
@@ -966,11 +1004,21 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                 if base is not None:
                     item = base.item + item
         if baseline or item in lex["baseline_items"]:
-            # 完成预算数520.8亿元的98.6%: the budget figure of the item before
+            # 完成预算数520.8亿元的98.6%: the budget figure of the item before (status 预算)
             base = _base_for(rows, depth, need_free=False)
             if base is not None:
                 row.baseline = True
-                item = base.item + ("" if baseline else item)
+                if not baseline:
+                    row.status = lex["baseline_status"].get(item, "")
+                    row.prev_year = item in lex["previous_year_baselines"]
+                item = base.item
+        if not item and info["status_only"]:
+            # 收入年初预算193.6亿元，实际完成196.1亿元: the status verb's subject is the item before
+            base = _base_for(rows, depth, need_free=False) or (
+                _base_for(rows, depth - 1, need_free=False) if depth else None)
+            item = base.item if base is not None else (prev_lead.item if prev_lead else "")
+        row.status = row.status or info["status"]
+        item = lex["item_canonical"].get(item, item)
         if ratio_of:
             row.kind, row.measure = "ratio", "ratio"
             base = _base_for(rows, depth, need_free=False)
@@ -1028,14 +1076,19 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
 
         # a bare 支出 after 机关养老保险基金收入 -> 机关养老保险基金支出
         if item in lex["bare_heads"] or item in ("总收入", "总支出"):
-            prev = next((r for r in reversed(rows) if r.kind == "level" and r.item), None) or prev_lead
+            prev = next((r for r in reversed(rows) if r.item and r.depth <= depth), None) or prev_lead
             if prev is not None:
+                bare = item
                 for group in lex["sibling_heads"]:
                     if item in group:
                         for h in group:
                             if h != item and prev.item.endswith(h) and len(prev.item) > len(h):
                                 item = prev.item[: -len(h)] + item
                                 break
+                if item == bare and prev.item.endswith(item) and len(prev.item) > len(item):
+                    item = prev.item  # 一般公共预算支出…，支出预算调整为712.9亿元: the same item
+            if item in ("收入", "支出") and topic:
+                item = topic + item  # in a section on 政府性基金预算, 支出 is that budget's
 
         # scope breakdown: 其中：市本级44.7亿元，县区16.6亿元
         if row.scope_only and not item:
@@ -1064,9 +1117,23 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                     base.direction = d
                     consumed = m.end
                     continue
+                held = _base_for(rows, depth, need_free=False)
+                if (held is not None and m.unit == "%" and held.change is not None
+                        and held.change.unit not in ("%", "个百分点", "百分点") and not held.pct_swapped):
+                    # 增加49.9亿元，增长11.4%: the figure carries the rate (what 增幅 asks);
+                    # the amount change becomes a change row of the same item
+                    rows.append(_Row(m=held.change, item=held.item, measure="change", kind="change",
+                                     direction=held.direction, scope=held.scope, parent=held.parent,
+                                     qualifier=held.change.qualifier, depth=held.depth,
+                                     periods=held.periods, merged=True, seg_start=held.change.start,
+                                     status=held.status))
+                    held.change, held.direction, held.pct_swapped = m, d, True
+                    consumed = m.end
+                    continue
                 base = _base_for(rows, depth, need_free=False) or (
                     _base_for(rows, depth - 1, need_free=False) if depth else None)
                 item = base.item if base else (prev_lead.item if prev_lead else "")
+                row.status = row.status or (base.status if base else "")
             else:
                 prev = rows[-1] if rows else None
                 if prev is not None and prev.kind == "change" and not prev.merged and prev.item:
@@ -1091,6 +1158,36 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None) -> list[_Row]
                 if row.direction and rows and rows[-1].m.unit == m.unit:
                     base = rows[-1]  # 比重从15.8%提高到27.2%: the level the change started from
                 item = pitem or (base.item if base is not None else "")
+        # 收入预计增长3%，预期收入221.6亿元: the change stated first belongs to this figure
+        prev = rows[-1] if rows else None
+        if (prev is not None and row.kind == "level" and item and prev.kind == "change" and not prev.merged
+                and prev.item == item and prev.depth == depth
+                and not any(r.item == item and r.kind == "level" for r in rows)):
+            prev.merged = True
+            row.item, row.change, row.direction = _CIRCLED.sub("", item), prev.m, prev.direction
+            row.scope = row.scope or prev.scope
+            row.measure = _standard_measure(row.measure, m, item)
+            rows[-1] = row
+            continue
+        # 由每人每月98元提高到103元 / 从50元提高到55元 / 由5000元/人调整为6000元/人:
+        # the first number is the old level (qualifier 原), the second the new one of the same item
+        old = rows[-1] if rows else None
+        if (old is not None and old.depth == depth and old.kind in ("level", "ratio") and row.kind == "level"
+                and unit_dimension(old.m.unit) == unit_dimension(m.unit)
+                and _old_to_new_re().fullmatch(re.sub(r"\s+", "", t[old.m.end:m.start]))):
+            ostart = _segment_start(t, a, old.m.start)
+            fm = list(re.finditer(r"[从由]", t[ostart:old.m.start]))
+            if fm:
+                # 起征点从月销售额3万元提高到15万元: the words after 从 say how it is measured
+                named = old.item
+                cut = re.search(r"[从由][^从由]{1,8}$", old.item)
+                if cut and cut.start() >= 2 and not old.item[cut.start() + 1:].startswith("于"):
+                    old.item = old.item[: cut.start()]
+                old.qualifier, old.baseline = "原", True
+                row.from_pos = ostart + fm[-1].start()
+                row.kind, row.measure = old.kind, old.measure
+                if not item or item == named or _is_generic(item):
+                    item = old.item
         # 渗透率和活跃度均为100%
         if re.search(r"均(?:为|达|达到|是)$", raw.rstrip()) and ("和" in item or "、" in item):
             parts = [p for p in re.split(r"[和、]", item) if p]
@@ -1110,7 +1207,7 @@ def _standard_measure(measure: str, m: Mention, item: str) -> str:
     """每人每月100元, 420元/人月, …保障标准780元: a rate per head is a standard, not an amount."""
     if measure in ("amount", "count") and (m.per_prefix or "/" in m.unit):
         return "standard"
-    if measure == "amount" and item.endswith(("标准", "保障水平", "定额")):
+    if measure == "amount" and item.endswith(("标准", "保障水平", "定额")) and m.unit in ("元", "美元"):
         return "standard"
     return measure
 
@@ -1143,6 +1240,17 @@ def _section_defaults(path: str) -> tuple[int | None, str, str]:
     return year, status, scope
 
 
+@lru_cache(maxsize=256)
+def _section_topic(path: str) -> str:
+    """The budget (一般公共预算, 政府性基金预算 …) the innermost two headings of `path` are about."""
+    heads = [h for h in normalize_text(path).split(" > ") if h][::-1][:2]
+    for h in heads:
+        for name in _words("budget_names"):
+            if name in h:
+                return name
+    return ""
+
+
 _STATUS_SKIP = re.compile(r"(?:为|占|完成|达到)[^,;:。]{0,16}的")
 
 
@@ -1157,6 +1265,11 @@ def _status_in(s: str) -> str:
         if i > pos:
             best, pos = st, i
     return best
+
+
+@lru_cache(maxsize=1)
+def _note_re() -> re.Pattern[str]:
+    return re.compile(_lexicon().lex["note_pattern"])
 
 
 def _drop_parens(s: str) -> str:
@@ -1202,15 +1315,17 @@ def extract_figures(doc: Document) -> list[Figure]:
             para_state = {"period": "", "scope": "", "status": "", "year": None}
         sec_path = section_path_at(sections, a) if sections and section_path_at else ""
         h_year, h_status, h_scope = _section_defaults(sec_path)
-        rows = _read_sentence(t, a, b, prev_lead)
+        rows = _read_sentence(t, a, b, prev_lead, _section_topic(sec_path))
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
-            lead = t[a:r.m.start]
+            lead = t[a:r.from_pos if r.from_pos is not None else r.m.start]
             for o in rows:  # 市本级44.1亿元，县区24.8亿元: a breakdown's scope is its own
                 if o.scope_only and o is not r and o.m.start < r.m.start:
                     lead = lead[: o.seg_start - a] + " " * (o.m.start - o.seg_start) + lead[o.m.start - a:]
             if r.depth == 0:  # a note in parentheses (主要原因是2024年…) sets nothing for what follows
                 lead = _drop_parens(lead)
+            # nor does a stated reason: …主要原因是县市编制2025年预算时…；/ 因…补助县区等，
+            lead = _note_re().sub("", lead)
             ps = find_periods(lead)
             period = ps[-1].group() if ps else para_state["period"]
             year = None
@@ -1222,7 +1337,9 @@ def extract_figures(doc: Document) -> list[Figure]:
                 year = _year_of(period) or para_state["year"] or h_year or doc_year
             lead_scopes = [s for s in _scope_matches(_STATUS_SKIP.sub("", lead))]
             scope = r.scope or (lead_scopes[-1][2] if lead_scopes else "") or para_state["scope"] or h_scope
-            status = _status_in(lead) or para_state["status"] or h_status
+            status = r.status or _status_in(lead) or para_state["status"] or h_status
+            if r.prev_year and year:
+                year -= 1
             if r.kind == "level" and not r.scope_only and not r.baseline and r.depth == 0:
                 para_state["period"] = period
                 para_state["year"] = year if ps else para_state["year"]
