@@ -246,6 +246,50 @@ def test_old_value_keeps_its_own_year_and_the_new_one_does_not():
     assert (n.value_text, n.year) == ("700", 2025)
 
 
+def test_multi_year_figures_get_no_report_year():
+    text = ("一、2024年预算执行情况\n"
+            "五年来，全县财政保障能力持续增强。一般公共预算收入累计完成120.5亿元，较“十三五”期间的98.2亿元增收22.3亿元。\n"
+            "“十四五”时期，全县民生支出共350.6亿元，占一般公共预算支出比重达78%。2024年全县民生支出72.4亿元。\n")
+    rows = {f.value_text: f for f in figs(text)}
+    assert (rows["120.5"].period, rows["120.5"].year) == ("五年来", None)
+    assert (rows["98.2"].period, rows["98.2"].year) == ("十三五期间", None)
+    assert rows["120.5"].change_value == Decimal("22.3")
+    assert (rows["350.6"].item, rows["350.6"].period, rows["350.6"].year) == ("民生支出", "十四五时期", None)
+    assert rows["78"].year is None
+    assert (rows["72.4"].period, rows["72.4"].year) == ("2024年", 2024)
+
+
+def test_past_five_years_total_and_last_year():
+    doc = Document(name="t", years=[2024], text=(
+        "过去一年，经济持续恢复。全年新增减税降费超过1200亿元。\n"
+        "过去五年累计减税降费3.2万亿元。\n"
+        "今年拟安排地方政府专项债券800亿元。\n"))
+    rows = {f.value_text: f for f in extract_figures(doc)}
+    assert rows["1200"].year == 2023
+    assert (rows["3.2"].period, rows["3.2"].year) == ("过去五年", None)
+    assert rows["800"].year == 2024
+
+
+def test_compared_period_and_stated_reason_set_no_year():
+    text = ("一、2025年预算草案\n"
+            "2025年各部门“三公”经费预算按不高于2024年支出控制数编制，其中：公务接待费120万元。\n"
+            "全县非税收入5.2亿元，同比下降3%，主要原因是2023年一次性土地收入抬高基数；税收收入8.1亿元，同比增长4%。\n")
+    rows = {f.value_text: f for f in figs(text)}
+    assert rows["120"].year == 2025
+    assert (rows["8.1"].item, rows["8.1"].year) == ("税收收入", 2025)
+
+
+def test_long_comparison_base_is_not_an_item():
+    rows = figs("2025年县级财力为18.5亿元，比上年年初预算财力增加1.2亿元。")
+    assert len(rows) == 1
+    assert (rows[0].item, rows[0].direction, rows[0].change_value) == ("县级财力", "增加", Decimal("1.2"))
+
+
+def test_目前_inside_项目前期_is_not_a_period():
+    f = one("安排重点项目前期经费800万元。", "800")
+    assert (f.item, f.period) == ("重点项目前期经费", "")
+
+
 # --- table --------------------------------------------------------------------------------
 
 def test_table_round_trip(tmp_path):

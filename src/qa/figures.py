@@ -723,8 +723,8 @@ def _ends_with_direction(s: str, before_level: bool = False) -> tuple[str, int] 
                     continue
             n = len(w) + extra
             before = s2[: -len(w)]
-            cm = _COMPARED_PREFIX.search(before)
-            if cm:  # 较五年前下降 / 比2018年增长
+            cm = _COMPARED_PREFIX.search(before) or _COMPARED_PHRASE.search(before)
+            if cm:  # 较五年前下降 / 比2018年增长 / 比上年年初预算财力增加
                 n += len(cm.group())
                 before = before[: cm.start()]
             found = True
@@ -743,6 +743,8 @@ def _ends_with_direction(s: str, before_level: bool = False) -> tuple[str, int] 
 
 
 _COMPARED_PREFIX = re.compile(r"(?:较|比|同)(?:[0-9]{4}年(?:同期|底|末)?|[一二三四五六七八九十]+年前|上年同期|上年|去年同期|去年|同期|年初|上月|上季度)$")
+# a longer comparison base: 比上年年初预算财力 / 比2018年初预算代编数 (not 比重, 比例, 较快)
+_COMPARED_PHRASE = re.compile(r"(?<![占之])(?:比|较)(?![重例率较快大好多少高低])[^,;:。%比较]{1,16}$")
 _BASELINE_OF = re.compile(r"(?:较|比|相比)[^,;:。]{1,20}的$")
 _RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的(?:比重|比例|份额)?(?:为|达到|达|是)?$")
 
@@ -1284,6 +1286,37 @@ def _drop_parens(s: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
+def _multi_year_re() -> re.Pattern[str]:
+    return re.compile(_lexicon().lex["multi_year_period"])
+
+
+@lru_cache(maxsize=1)
+def _previous_year_re() -> re.Pattern[str]:
+    return re.compile(_lexicon().lex["previous_year_period"])
+
+
+def _norm_period(period: str) -> str:
+    """“十四五”时期 -> 十四五时期 (quotes carry no meaning in a period)."""
+    return re.sub(r"[“”\"]", "", period)
+
+
+def _is_compared(lead: str, pos: int) -> bool:
+    """Is the period at `pos` in `lead` the object of a comparison (比2018年, 较“十三五”期间, 不高于2019年)?"""
+    before = lead[max(0, pos - 4):pos]
+    return any(before.endswith(w) for w in _lexicon().lex["comparison_before_period"])
+
+
+def _period_year(period: str, fallback: int | None, report_year: int | None) -> int | None:
+    """Year of a figure whose lead names no year: None for a span of years (十四五时期, 五年来),
+    the year before the report's for 过去一年/去年, else the year of `period` or `fallback`."""
+    if _multi_year_re().match(period):
+        return None
+    if _previous_year_re().match(period):
+        return report_year - 1 if report_year else None
+    return _year_of(period) or fallback
+
+
 def _year_of(period: str) -> int | None:
     ym = re.search(r"((?:19|20)[0-9]{2})(?:年|[-—–~～至到])", period)
     return int(ym.group(1)) if ym else None
@@ -1310,11 +1343,18 @@ def extract_figures(doc: Document) -> list[Figure]:
     prev_lead: _Row | None = None
     doc_year = doc.years[0] if len(doc.years) == 1 else None
     for a, b, para in split_sentences(t):
+        sec_path = section_path_at(sections, a) if sections and section_path_at else ""
+        h_year, h_status, h_scope = _section_defaults(sec_path)
         if para != cur_para:
             cur_para = para
             para_state = {"period": "", "scope": "", "status": "", "year": None}
-        sec_path = section_path_at(sections, a) if sections and section_path_at else ""
-        h_year, h_status, h_scope = _section_defaults(sec_path)
+            # 五年来，… / 过去一年，…: a paragraph opening with a span of years speaks of it throughout
+            opener = find_periods(t[a:a + 12])
+            if opener and opener[0].start() <= 2:
+                op = _norm_period(opener[0].group())
+                if _multi_year_re().match(op) or _previous_year_re().match(op):
+                    para_state["period"] = op
+                    para_state["year"] = _period_year(op, None, h_year or doc_year)
         rows = _read_sentence(t, a, b, prev_lead, _section_topic(sec_path))
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
@@ -1327,14 +1367,19 @@ def extract_figures(doc: Document) -> list[Figure]:
             # nor does a stated reason: …主要原因是县市编制2025年预算时…；/ 因…补助县区等，
             lead = _note_re().sub("", lead)
             ps = find_periods(lead)
-            period = ps[-1].group() if ps else para_state["period"]
+            # 比2018年增长 / 较“十三五”期间的715.9亿元: a period compared against is the
+            # baseline's own, not the period of the figures around it
+            compared = [p for p in ps if _is_compared(lead, p.start())]
+            ps = compared[-1:] if r.baseline and compared else [p for p in ps if p not in compared]
+            period = _norm_period(ps[-1].group()) if ps else para_state["period"]
             year = None
             for p in reversed(ps):
                 year = _year_of(p.group())
                 if year:
                     break
             if year is None:
-                year = _year_of(period) or para_state["year"] or h_year or doc_year
+                year = _period_year(period, para_state["year"] or h_year or doc_year,
+                                    h_year or doc_year)
             lead_scopes = [s for s in _scope_matches(_STATUS_SKIP.sub("", lead))]
             scope = r.scope or (lead_scopes[-1][2] if lead_scopes else "") or para_state["scope"] or h_scope
             status = r.status or _status_in(lead) or para_state["status"] or h_status
