@@ -10,8 +10,9 @@ embedding is reused) -- in a temporary folder, never touching the project's inde
   2. update, nothing changed             `qa index` again
   3. update after adding one report      a new relabelled copy, then `qa index`
   4. cold `qa ask`                       a fresh process: imports, model, index load, one answer
-  5. warm query latency                  `qa ask --json --file` over >= 50 questions; p50/p95 of
-                                         each record's elapsed_ms (model and index already loaded)
+  5. warm query latency                  `qa ask --json --file` over >= 50 questions about the
+                                         first report (the same on every corpus); p50/p95 of each
+                                         record's elapsed_ms (model and index already loaded)
 
 Every step runs as a child process; its peak memory is the child's own ru_maxrss. Results go
 to Markdown (and JSON beside it). --quick uses a scaled corpus of 24 reports instead of 100.
@@ -109,8 +110,8 @@ def _du_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def bench_corpus(label: str, reports: list[Path], extra: Path, workdir: Path, questions_about: set[str] | None,
-                 n_questions: int, sidecars: bool = False) -> dict:
+def bench_corpus(label: str, reports: list[Path], extra: Path, workdir: Path, n_questions: int,
+                 sidecars: bool = False) -> dict:
     """All five measurements on one corpus (copied into workdir/corpus)."""
     corpus, index = workdir / "corpus", workdir / "index"
     corpus.mkdir(parents=True)
@@ -139,7 +140,9 @@ def bench_corpus(label: str, reports: list[Path], extra: Path, workdir: Path, qu
     print(f"[{label}] querying", file=sys.stderr, flush=True)
     cold = run_qa(["ask", "--json", "--index", str(index), "2023年1-9月教育支出是多少"], workdir)
     res.update(cold_ask_s=cold["seconds"], cold_ask_peak_mb=cold["peak_mb"])
-    qfile = question_file(workdir, questions_about, n_questions)
+    # the same questions on every corpus (about the first report, which every corpus holds),
+    # so the latencies differ by corpus size only
+    qfile = question_file(workdir, {FIRST}, n_questions)
     warm = run_qa(["ask", "--json", "--index", str(index), "--file", str(qfile)], workdir)
     ms = [json.loads(line)["elapsed_ms"] for line in warm["stdout"].splitlines() if line.strip()]
     res.update(warm_n=len(ms), warm_p50_ms=_percentile(ms, 50), warm_p95_ms=_percentile(ms, 95),
@@ -163,7 +166,9 @@ ROWS = (
 
 def to_markdown(results: list[dict], meta: dict) -> str:
     lines = ["# Performance benchmark", "",
-             f"- date: {meta['date']}; machine: {meta['machine']}", f"- command: `{meta['command']}`",
+             f"- date: {meta['date']}; machine: {meta['machine']}; load average (1/5/15 min) before "
+             f"{meta['load_before']}, after {meta['load_after']} (other work on the machine inflates times)",
+             f"- command: `{meta['command']}`; total {meta['seconds']:.0f} s",
              "- every step is a fresh `qa` process; peak memory is that process's own ru_maxrss;",
              "  warm latency is each answer's `elapsed_ms` inside one `qa ask --file` process.",
              "- scaled corpus: copies of the shared reports under new names and titles (nothing is reused",
@@ -206,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {SHARED} is absent; only the project corpus is measured", file=sys.stderr)
         wanted = {"project"}
     t0 = time.perf_counter()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     results = []
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
         tmp = Path(tmp)
@@ -216,23 +222,23 @@ def main(argv: list[str] | None = None) -> int:
             extra = relabelled_copies(others or sorted((ROOT / "corpus").glob("*.txt")), 1, extra_dir, start=9000)[0]
             project = sorted((ROOT / "corpus").glob("*.txt"))
             results.append(bench_corpus(f"corpus/ ({len(project)})", project, extra, tmp / "project",
-                                        {p.stem for p in project}, args.questions))
+                                        args.questions))
         if "shared" in wanted:
             extra_dir = tmp / "extra-shared"
             extra_dir.mkdir()
             extra = relabelled_copies(shared, 1, extra_dir, start=9001)[0]
-            results.append(bench_corpus(f"shared ({len(shared)})", shared, extra, tmp / "shared", None,
-                                        args.questions))
+            results.append(bench_corpus(f"shared ({len(shared)})", shared, extra, tmp / "shared", args.questions))
         if "scaled" in wanted:
             src = tmp / "scaled-src"
             src.mkdir()
             copies = relabelled_copies(shared, scaled_n + 1, src)
-            results.append(bench_corpus(f"scaled ({scaled_n})", copies[:-1], copies[-1], tmp / "scaled", None,
+            results.append(bench_corpus(f"scaled ({scaled_n})", copies[:-1], copies[-1], tmp / "scaled",
                                         args.questions, sidecars=True))
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "command": "python eval/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "seconds": round(time.perf_counter() - t0, 1)}
+            "seconds": round(time.perf_counter() - t0, 1),
+            "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()]}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(to_markdown(results, meta), encoding="utf-8")

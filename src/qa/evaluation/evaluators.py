@@ -152,7 +152,7 @@ class AnswerEvaluator(Evaluator):
         if self._applies(q, "entity_ok"):
             out["entity_ok"] = top_ok if passage else entities_match(r.get("entity"), q.answer_entity)
 
-        if q.type in ("compare", "superlative") and out["entity_ok"] is not None:
+        if out["entity_ok"] is not None:  # compare / superlative (also asked in English)
             out["correct"] = out["entity_ok"]
         elif out["value_ok"] is not None:
             out["correct"] = out["value_ok"] and out["direction_ok"] is not False
