@@ -290,6 +290,52 @@ def test_目前_inside_项目前期_is_not_a_period():
     assert (f.item, f.period) == ("重点项目前期经费", "")
 
 
+def test_per_head_allowance_names_its_recipient():
+    rows = figs("对完全失能特困人员发放每人每月1200元护理补贴，半失能特困人员发放每人每月500元护理补贴。")
+    assert [(f.item, f.value_text, f.unit, f.measure) for f in rows] == [
+        ("完全失能特困人员护理补贴", "1200", "元", "standard"), ("半失能特困人员护理补贴", "500", "元", "standard")]
+
+
+def test_standard_for_a_recipient_takes_the_allowance_named_later():
+    rows = figs("对全镇86名农村留守老人分别按300元/人月、350元/人月调整标准发放全年生活补助32.5万元。")
+    std = [f for f in rows if f.measure == "standard"]
+    assert [(f.item, f.value_text, f.unit) for f in std] == [
+        ("农村留守老人生活补助标准", "300", "元/人月"), ("农村留守老人生活补助标准", "350", "元/人月")]
+
+
+@pytest.mark.parametrize("text, value, item", [
+    ("实施托育补贴政策，按每孩每月500元标准补贴。", "500", "托育补贴标准"),
+    ("高龄津贴按每人每月150元标准发放。", "150", "高龄津贴标准"),
+    ("为860名高龄老人每人每月发放高龄津贴150元。", "150", "高龄津贴"),
+    ("城市低保月人均保障水平增加50元，达到900元。", "900", "城市低保月人均保障水平"),
+    ("农村特困人员供养标准提高到7200元/人·年。", "7200", "农村特困人员供养标准"),
+])
+def test_standards_keep_unit_and_subject(text, value, item):
+    f = one(text, value)
+    assert (f.item, f.measure) == (item, "standard")
+    assert f.unit.startswith("元")
+
+
+def test_balances_are_the_budgets():
+    text = ("四、社会保险基金预算\n全县社会保险基金预算收入30.2亿元，社会保险基金预算支出28.9亿元，"
+            "当年结余1.3亿元，年末滚存结余25.6亿元。\n"
+            "五、国有资本经营预算\n总支出1.2亿元，其中：调出资金0.4亿元，年终结余0.3亿元。\n")
+    rows = {f.value_text: f.item for f in figs(text)}
+    assert rows["1.3"] == "社会保险基金预算当年结余"
+    assert rows["25.6"] == "社会保险基金预算滚存结余"
+    assert rows["0.3"] == "国有资本经营预算年终结余"
+
+
+@pytest.mark.parametrize("text, value, item", [
+    ("县本级盘活存量资金3,200万元，统筹用于重点领域，全年支出2,100万元。", "2100", "存量资金支出"),
+    ("全县启动5个棚户区改造项目，涉及住户1200户，预计总投资3.6亿元。", "3.6", "棚户区改造项目总投资"),
+    ("发行专项债券12亿元，支持交通水利等6个领域45个项目。", "45", "交通水利等领域项目"),
+    ("全县一般公共预算收入年均增长6.1%，收入总量达210.5亿元。", "210.5", "一般公共预算收入"),
+])
+def test_generic_words_are_named_from_the_sentence(text, value, item):
+    assert one(text, value).item == item
+
+
 # --- table --------------------------------------------------------------------------------
 
 def test_table_round_trip(tmp_path):

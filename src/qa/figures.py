@@ -488,6 +488,8 @@ def _cut_at_verbs(s: str) -> str:
 
 
 _PER_PREFIX = re.compile(r"(?:按)?(每[\u4e00-\u9fff]{1,2}每[月年天日]|每[月年]每人|人均每[月年]|[人户生亩孩床]均|每[人户生亩孩名床])$")
+_PER_INSIDE = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}每[月年天日]|每[月年]每人|人均每[月年])")
+_PER_START = re.compile(r"每[人户生孩名][每]?|人均|户均")
 _NOTE_PAREN = re.compile(r"\((?:含|不含|包括|包含|其中|即|简称|下同|以下简称)[^()]{0,20}\)")
 
 
@@ -569,6 +571,20 @@ def clean_item(seg: str) -> tuple[str, dict]:
     return s, info
 
 
+def _recipient(seg: str) -> str:
+    """'对完全自理特困对象发放' -> '完全自理特困对象': who a per-head payment goes to ('' if the
+    words before the number are not a recipient and a paying verb)."""
+    s = re.sub(r"\s+", "", seg)
+    s = _PER_PREFIX.sub("", s)
+    m = re.fullmatch(r"(?:对|向|给|为)?(.{2,16}?)(?:" + "|".join(_words("paying_verbs")) + r")(?:了)?(?:按)?", s)
+    if not m:
+        return ""
+    who = _strip_leading(m.group(1))
+    if len(who) < 2 or _is_generic(who) or any(v in who for v in _words("verbs")):
+        return ""
+    return who
+
+
 def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
     """Noun phrase right after a unit: '15个乡镇文化站…' -> '乡镇文化站'; '100元护理补贴' ->
     '护理补贴'; '1.5亿元的第五小学…项目' -> '第五小学…项目'. Returns (noun, end offset)."""
@@ -608,6 +624,8 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
             break
         if k > q and _old_to_new_re(bare=True).match(t, k):
             break  # 2个部门增加到10个: a change to a new level follows the noun
+        if k > q and count and _PER_START.match(t, k):
+            break  # 1200名高龄老人每人每月…: a rate per head follows the counted noun
         k += 1
     noun = t[q:k]
     if count:
@@ -993,6 +1011,8 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
         baseline = bool(not d and _BASELINE_OF.search(seg))
         if baseline:
             seg = ""
+        if not m.per_prefix and m.unit in ("元", "美元") and _PER_INSIDE.search(seg):
+            m.per_prefix = True  # 每人每月发放高龄津贴200元: a rate per head, stated before the verb
         item, info = clean_item(seg)
         row.qualifier = row.qualifier or info["qualifier"]
         row.periods = info["periods"]
@@ -1055,7 +1075,19 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                 item = after_noun
             consumed = noun_end
         elif (not item or _is_generic(item) or m.per_prefix) and after_noun and row.kind == "level":
-            item = after_noun
+            recipient = _recipient(seg) if m.per_prefix else ""
+            if after_noun.startswith("标准") and item and not _is_generic(item):
+                item = item + "标准"  # 高龄津贴按每人每月200元标准发放
+            elif after_noun.startswith("标准") and (rows and rows[-1].kind == "level" or cstart > a):
+                # 实施育儿补贴政策，按每孩每年3600元标准补贴: the standard of what was just named
+                named = rows[-1].item if rows and rows[-1].kind == "level" else ""
+                if not named:
+                    pc_end = cstart - 1
+                    named, _ = clean_item(t[_segment_start(t, a, pc_end):pc_end])
+                item = re.sub(_lexicon().lex["programme_suffix"], "", named) + "标准" if named else after_noun
+            else:
+                # 对特困失能对象发放每人每月1380元护理补贴: whose allowance it is
+                item = recipient + after_noun
             consumed = noun_end
         else:
             consumed = m.end
@@ -1077,7 +1109,8 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                 item = _strip_leading(info["verb"])
 
         # a bare 支出 after 机关养老保险基金收入 -> 机关养老保险基金支出
-        if item in lex["bare_heads"] or item in ("总收入", "总支出"):
+        if (item in lex["bare_heads"] or item in ("总收入", "总支出")
+                or any(item in g for g in lex["sibling_heads"])):
             prev = next((r for r in reversed(rows) if r.item and r.depth <= depth), None) or prev_lead
             if prev is not None:
                 bare = item
@@ -1091,6 +1124,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     item = prev.item  # 一般公共预算支出…，支出预算调整为712.9亿元: the same item
             if item in ("收入", "支出") and topic:
                 item = topic + item  # in a section on 政府性基金预算, 支出 is that budget's
+        item = _resolve_generic(item, row, rows, prev_lead, topic, t[m.end:b])
 
         # scope breakdown: 其中：市本级44.7亿元，县区16.6亿元
         if row.scope_only and not item:
@@ -1142,6 +1176,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     # 月增70元，达到1150元: one figure with its change
                     prev.merged = True
                     row.item, row.change, row.direction = prev.item, prev.m, prev.direction
+                    row.measure = _standard_measure(row.measure, m, row.item)
                     row.scope = row.scope or prev.scope
                     row.periods = prev.periods + row.periods
                     rows[-1] = row
@@ -1200,9 +1235,89 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
             # nothing names it in the sentence: the figure before it, else the lead of the last one
             item = rows[-1].item if rows else (prev_lead.item if prev_lead else "")
         row.measure = _standard_measure(row.measure, m, item)
+        if row.measure == "standard" and item and not item.endswith(_heads()):
+            # 对农村离任“两老”按420元/人月…发放生活补助: the standard names a recipient only
+            benefit = _benefit_after(t, m.end, b)
+            if benefit:
+                item = item + benefit + "标准"
         row.item = _CIRCLED.sub("", item)
         rows.append(row)
     return rows
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[str, ...]:
+    lex = _lexicon().lex
+    return tuple(lex["benefit_heads"] + lex["attribute_heads"] + lex["noun_heads"])
+
+
+def _benefit_after(t: str, p: int, hi: int) -> str:
+    """The first allowance named after `p` in the sentence: '…调整标准发放上半年生活补助48万元' -> '生活补助'."""
+    heads = "|".join(re.escape(w) for w in _words("benefit_heads"))
+    m = re.search(r"([\u4e00-\u9fff]{0,8}?)(" + heads + ")", t[p:hi])
+    if not m:
+        return ""
+    lead = m.group(1)
+    for v in _words("verbs") + _words("paying_verbs"):
+        i = lead.rfind(v)
+        if i >= 0:
+            lead = lead[i + len(v):]
+    lead = _period_re().sub("", lead)
+    return lead + m.group(2)
+
+
+def _budget_stem(item: str) -> str:
+    """社会保险基金预算收入 -> 社会保险基金预算; 总支出 -> '' (the budget a revenue/expenditure is of)."""
+    stem = re.sub(r"(?:总)?(?:收入|支出)(?:总计|合计)?$", "", item)
+    return stem if stem != item and len(stem) >= 2 and stem not in _lexicon().lex["generic_items"] else ""
+
+
+def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | None, topic: str,
+                     after: str) -> str:
+    """Name a figure whose words say only what kind of number it is, from its sentence:
+
+    * a balance (当年结余, 年末滚存结余, 年终结转) is the balance of the budget the sentence
+      opens with (社会保险基金预算收入… -> 社会保险基金预算当年结余), else of the section's budget;
+    * 收入总量 after 一般公共预算收入 is that revenue;
+    * a use of money named by its verb alone (全年支出, 安排使用) is the use of the sentence's subject
+      (存量资金支出);
+    * a total of a project list (总投资, 资金总额) belongs to the projects counted just before;
+    * a generic noun right after a count (7个领域81个项目, 5个重点项目4.43亿元资金) takes the count's noun.
+    """
+    lex = _lexicon().lex
+    if not item:
+        return item
+    level_rows = [r for r in rows if r.item and r.depth <= row.depth]
+    if item in lex["balance_heads"]:
+        first = level_rows[0] if level_rows else prev_lead
+        stem = ""
+        if first is not None:
+            stem = _budget_stem(first.item) or next(
+                (first.item[: -len(h)] for h in _words("balance_heads") if first.item.endswith(h)), "")
+        if not any(w in stem for w in lex["fund_words"]):
+            stem = topic or stem  # 上解上级支出…，年终结转: the section's budget, not a budget line
+        return stem + item if stem and not item.startswith(stem) else item
+    for suf in lex["total_suffixes"]:
+        head = item[: -len(suf)] if item.endswith(suf) else ""
+        if head in ("收入", "支出"):
+            prev = level_rows[-1] if level_rows else prev_lead
+            if prev is not None and prev.item.endswith(head) and len(prev.item) > len(head):
+                return prev.item
+    if item in lex["use_verbs_as_item"] and row.kind == "level":
+        base = _base_for(rows, row.depth, need_free=False) or prev_lead
+        if base is not None and base.item and not _is_generic(base.item) and not _is_bare(base.item):
+            if "支出" in item and base.item.endswith("收入"):
+                return base.item[:-2] + "支出"  # …收入预算12147万元，安排支出12147万元
+            return base.item + item
+    if item in lex["project_totals"]:
+        proj = next((r for r in reversed(rows) if r.measure == "count"
+                     and r.item.endswith(tuple(lex["project_heads"]))), None)
+        if proj is not None:
+            return proj.item + item
+    if rows and (_is_generic(item) or item in lex["count_heads"]) and rows[-1].measure == "count" \
+            and row.seg_start == row.m.start and not _is_generic(rows[-1].item):
+        return rows[-1].item + item
+    return item
 
 
 def _standard_measure(measure: str, m: Mention, item: str) -> str:
