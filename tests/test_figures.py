@@ -336,6 +336,25 @@ def test_generic_words_are_named_from_the_sentence(text, value, item):
     assert one(text, value).item == item
 
 
+def test_unchanged_figure_is_flat():
+    f = one("县本级保运转支出预算数为1.5亿元，与上年预算数持平。", "1.5")
+    assert (f.item, f.direction, f.change_value) == ("保运转支出", "持平", None)
+
+
+@pytest.mark.parametrize("text, value, item", [
+    ("全县地方收入加上上划中央收入8,650万元，总收入达到32,100万元。", "8650", "上划中央收入"),
+    ("全县统筹的城乡居民基本养老保险基金收入12,300万元。", "12300", "城乡居民基本养老保险基金收入"),
+    ("财政性科技支出占一般公共预算支出比例每年都保持在3%以上。", "3", "财政性科技支出占一般公共预算支出比例"),
+])
+def test_item_words_that_only_qualify_are_dropped(text, value, item):
+    assert one(text, value).item == item
+
+
+def test_其中_after_a_new_subject_does_not_take_the_last_sentences_item():
+    rows = figs("全县教育支出8.2亿元。各部门“三公”经费预算按不高于上年执行数编制，其中：公务接待费60万元。")
+    assert rows[-1].item == "公务接待费" and rows[-1].parent != "教育支出"
+
+
 # --- table --------------------------------------------------------------------------------
 
 def test_table_round_trip(tmp_path):

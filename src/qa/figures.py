@@ -555,7 +555,16 @@ def clean_item(seg: str) -> tuple[str, dict]:
     if s and not _remove_verbs(s):
         info["verb"] = s  # 节约339万元 / 争取8.00亿元补充资本金: only a verb before the number
         return "", info
+    k = s.rfind("加上")
+    if k > 0 and len(s) - k > 3:
+        # 地方收入加上上划中央收入580674万元: the figure is what is added; 加上年结转 is 加 + 上年结转
+        s = s[k + 1:] if s.startswith("年", k + 2) else s[k + 2:]
     s = _cut_at_verbs(s)
+    for v in _words("verbs"):
+        rest = s[len(v) + 1:]
+        if s.startswith(v + "的") and len(rest) >= 4 and not _is_bare(rest):
+            s = rest  # 全市统筹的社会保险基金预算收入: the verb phrase only qualifies it
+            break
     k = s.rfind("将")
     if 0 < k <= 5 and len(s) - k > 3:
         s = s[k + 1:]  # 阶段性将起征点…: 将 puts the object first; the item is what follows
@@ -848,6 +857,7 @@ def _share_head(parts: list[str]) -> list[str]:
     return out
 
 
+_FLAT_AFTER = re.compile(r"[^,;:。0-9]{0,8}?[,;]?\s*(?:(?:与|和|同|较|比)[^,;:。0-9%]{0,12}?)?(?:基本|保持|同比)?持平")
 _COMPARED_TO = re.compile(r"(?:较|比)(?:[0-9]{4}年|上年同期|上年|去年同期|去年|同期|年初)")
 
 
@@ -944,9 +954,11 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
         for pm in _words("parent_markers"):
             if pm in marker_txt:
                 base = _base_for(rows, depth, need_free=False)
+                pre = marker_txt[: marker_txt.find(pm)]
                 if base is not None:
                     parent = base.item
-                elif prev_lead is not None:
+                elif prev_lead is not None and len(_CJK.findall(pre)) <= 8:
+                    # a sentence that names its own subject before 其中 is not about the last one
                     parent = prev_lead.item
                 break
         if in_m and a + in_m.end() <= m.start and not parent:
@@ -1242,6 +1254,10 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                 item = item + benefit + "标准"
         row.item = _CIRCLED.sub("", item)
         rows.append(row)
+    for r in rows:
+        # 保运转支出预算数为2亿元，与上年预算数持平: unchanged is a stated change too
+        if r.kind == "level" and r.direction is None and _FLAT_AFTER.match(t, r.m.end, b):
+            r.direction = "持平"
     return rows
 
 
