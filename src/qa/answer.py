@@ -27,6 +27,7 @@ _EXEC = {"执行", "完成", "决算", "预计", "实际"}
 _PLAN = {"预算", "计划", "草案"}
 _DECLINE = {"下降", "减少"}
 _COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
+_STOCK = re.compile(r"滚存结余|累计结余|年末结余|历年结余|结余资金")
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 
@@ -61,7 +62,7 @@ def item_similarity(phrase: str, item: str) -> float:
     """How well a question's item phrase names a row's item, 0..1 (synonyms considered)."""
     best = 0.0
     for v in variants(phrase):
-        s = 0.55 * coverage(v, item) + 0.45 * coverage(item, v)
+        s = 0.65 * coverage(v, item) + 0.35 * coverage(item, v)
         head = _HEAD.search(item)
         if head and head.group(1) not in v and coverage(v, item) < 1.0:
             s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
@@ -102,6 +103,8 @@ def _scope_conflict(asked: str, fig: Figure) -> bool:
     if not asked:
         return False
     scope = fig.scope or ("本级" if "本级" in fig.section.split(" > ")[-1] else "")
+    if re.fullmatch(r"[市县州省区]级", scope):  # 市级 budgets are the 本级 ones
+        scope = "本级"
     if not scope:
         # an unlabelled figure is the whole area's unless its section says 本级
         return "本级" in asked and "本级" not in fig.section
@@ -111,7 +114,8 @@ def _scope_conflict(asked: str, fig: Figure) -> bool:
 
 
 def _status_conflict(asked: str, fig: Figure) -> bool:
-    if not asked or not fig.status:
+    # 预计 is said both of this year's estimate and of next year's plan: no constraint
+    if not asked or not fig.status or asked == "预计" or fig.status == "预计":
         return False
     a = "plan" if asked in _PLAN else "exec"
     f = "plan" if fig.status in _PLAN else "exec" if fig.status in _EXEC else ""
@@ -289,6 +293,8 @@ class Answerer:
             bonus += 0.02
         if q.scope and f.scope == q.scope:
             bonus += 0.02
+        if not q.status and f.status in _EXEC:
+            bonus += 0.01  # unless asked for the budget, the outcome
         bonus += self._measure_fit(q, f)
         return bonus
 
@@ -300,16 +306,20 @@ class Answerer:
             # 增长多少 means the rate unless the question asks for money (增加了多少亿元)
             wants_amount = bool(_AMOUNT_CHANGE.search(q.norm))
             return 0.05 + (0.03 if (f.change_unit in ("%", "个百分点")) != wants_amount else 0.0)
+        old = -0.15 if f.qualifier == "原" and not re.search(r"原来|原先|之前|以前|提高前|调整前", q.norm) else 0.0
         if q.attribute == "ratio":
-            return 0.08 if f.measure == "ratio" else -0.1
+            return old + (0.08 if f.measure in ("ratio", "rate") or f.unit == "%" else -0.2)
         if q.attribute == "count":
-            return 0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1
+            return old + (0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1)
         if q.attribute == "standard":
-            return 0.05 if f.measure == "standard" else 0.0
+            big = f.unit in ("万元", "亿元", "万亿元")
+            return old + (0.05 if f.measure == "standard" else -0.15 if big else 0.0)
         # amount asked: a percentage or a bare change is not an amount
         if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
-            return -0.25
-        return 0.0
+            return old - 0.25
+        if f.unit in _COUNT_UNITS and re.search(r"钱|金额|资金|[亿万]?元", q.norm):
+            return old - 0.25
+        return old
 
     def _chunk_key(self, f: Figure) -> str:
         starts = self._chunk_starts.get(f.doc, [])
@@ -346,6 +356,12 @@ class Answerer:
                 seen.add((f.value, f.unit))
             if len(chosen) >= 4:
                 break
+        if not q.status and chosen[0].fig.status in _PLAN:
+            # a report of execution: the outcome comes first, the budget beside it
+            done = [c for c in chosen if c.fig.status in _EXEC and c.fig.year == chosen[0].fig.year]
+            if done:
+                chosen.remove(done[0])
+                chosen.insert(0, done[0])
         return chosen
 
     # --- question types ---------------------------------------------------------------------
@@ -484,7 +500,8 @@ class Answerer:
         found: list[list[Scored]] = []
         for i, phrase in enumerate(q.items[:4]):
             qi = _operand_query(q, i)
-            rows = [c for c in self.candidates(phrase, qi, docs, ranks) if c.score >= MATCH_THRESHOLD]
+            rows = [c for c in self.candidates(phrase, qi, docs, ranks)
+                    if c.score >= MATCH_THRESHOLD and self._measure_fit(qi, c.fig) >= 0]
             if not rows:
                 return f"报告中没有找到{_constraint_text(qi)}{phrase}的数据。"
             found.append(rows)
@@ -524,6 +541,12 @@ class Answerer:
         unit = picked[0].unit
         if q.op == "share":
             a, b = picked[0], picked[1]
+            stated = self._stated_share(a, b)
+            if stated is not None:
+                cite = self._cite(stated)
+                text = f"{self._describe(stated, cite)}"
+                return Answer(question, kind="figure", answer=text, value=_num(stated.value), unit=stated.unit,
+                              citations=[cite])
             if _base(b) == 0:
                 return _abstain(question, f"{b.item}为零，无法计算占比。", cites)
             pct = _base(a) / _base(b) * 100
@@ -540,6 +563,11 @@ class Answerer:
                           citations=cites)
         a, b = picked[0], picked[1]
         diff = _from_base(_base(a) - _base(b), unit)
+        if q.op == "except":
+            text = (f"{a.item}{a.value_text}{a.unit}，其中{b.item}{b.value_text}{b.unit}，"
+                    f"其余{fmt_decimal(abs(diff))}{unit}")
+            return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                          citations=cites)
         if q.op == "gap":
             text = (f"{a.item}{a.value_text}{a.unit}，{b.item}{b.value_text}{b.unit}，"
                     f"相差{fmt_decimal(abs(diff))}{unit}")
@@ -551,12 +579,27 @@ class Answerer:
         return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
                       direction="增加" if diff >= 0 else "减少", citations=cites)
 
+    def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:
+        """A percentage the report itself states for part-of-whole (…占一般公共预算支出的76.5%)."""
+        for f in self.rows_by_doc[part.doc]:
+            if f.unit != "%" or not (part.sent_start <= f.start < part.sent_end + 60):
+                continue
+            between = self.index.documents[part.doc].text[part.start:f.start]
+            if "占" in between and (whole.item[:4] in between or coverage(whole.item, between) > 0.6):
+                return f
+        return None
+
     def _surplus(self, question: str, q: Query, docs, ranks) -> Answer:
-        base = q.items[0] if q.items else ""
-        direct = [c for c in self.candidates(base + "结余", q, docs, ranks) if c.score >= 0.9]
-        if direct and "结余" in direct[0].fig.item:
+        stock = _STOCK.search(q.norm)
+        word = stock.group(0) if stock else "结余"
+        base = re.sub(r"滚存|累计|年末|历年|结余", "", q.items[0] if q.items else "")
+        direct = [c for c in self.candidates(base + word, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        if direct and re.search(r"结余|结存", direct[0].fig.item):
             q2 = Query(**{**q.__dict__, "qtype": "lookup", "items": [direct[0].fig.item]})
             return self.lookup(question, q2, docs, ranks)
+        if stock:
+            # a balance carried over the years is not this year's income minus spending
+            return _abstain(question, f"报告中没有给出{base}{word}的数字。")
         q2 = Query(**{**q.__dict__, "items": [base + "收入", base + "支出"], "op": "diff"})
         picked = self._operands(q2, docs, ranks)
         if isinstance(picked, str):
@@ -572,19 +615,19 @@ class Answerer:
                       citations=_dedupe([self._cite(inc), self._cite(exp)]))
 
     def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X还有多少没用': X minus the smaller amount the same sentence says was used."""
         phrase = q.items[0] if q.items else ""
         rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
-        rows = [f for f in rows if _is_money(f)]
-        for f in rows:
-            peers = [g for g in rows if g.doc == f.doc and g.sent_start == f.sent_start and g is not f
-                     and _base(g) < _base(f)]
+        for f in [f for f in rows if _is_money(f)][:3]:
+            peers = [g for g in self.rows_by_doc[f.doc] if f.start < g.start < f.sent_end + 80
+                     and _is_money(g) and _base(g) < _base(f) and g.measure == "amount"]
             if peers:
                 done = peers[0]
                 rest = _from_base(_base(f) - _base(done), f.unit)
-                text = (f"{f.item}{f.value_text}{f.unit}，其中{done.item}{done.value_text}{done.unit}，"
+                text = (f"{f.item}{f.value_text}{f.unit}，{done.item}{done.value_text}{done.unit}，"
                         f"余{fmt_decimal(rest)}{f.unit}")
                 return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
-                              unit=f.unit, citations=[self._cite(f)])
+                              unit=f.unit, citations=_dedupe([self._cite(f), self._cite(done)]))
         return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")
 
     def passages(self, question: str, q: Query, docs, k: int) -> Answer:
@@ -663,9 +706,13 @@ _KIND_WORDS = {
 
 def _operand_query(q: Query, i: int) -> Query:
     """The question as it applies to operand i (its own scope or year, when the question has two)."""
-    if not (q.operand_scopes or q.operand_years):
+    if not (q.operand_scopes or q.operand_years or q.operand_statuses):
         return q
-    changes = {}
+    changes: dict = {}
+    if q.operand_statuses:
+        changes["status"] = q.operand_statuses[min(i, len(q.operand_statuses) - 1)]
+    elif q.operand_years and i > 0:
+        changes["status"] = ""  # 2026年预期…比2025年: the plan word is about the first year
     if q.operand_scopes:
         changes["scope"] = q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
     if q.operand_years:

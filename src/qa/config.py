@@ -15,7 +15,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2  # bump when ingest metadata or chunking changes: every report is re-read
 EXTRACTOR_VERSION = 1
 
 MAX_FILE_BYTES = 20 * 1024 * 1024

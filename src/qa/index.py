@@ -100,10 +100,11 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
     if gen is None:
         raise IndexUnusable(f"no index in {index_dir}; build one with: qa index --index {index_dir}")
     manifest = _read_manifest(gen)
-    fmt = manifest.get("format_version")
-    if fmt != config.INDEX_FORMAT_VERSION or manifest.get("chunker_version") != config.CHUNKER_VERSION:
-        raise IndexUnusable(f"index in {index_dir} has format {fmt}, this program reads format "
-                            f"{config.INDEX_FORMAT_VERSION}; rebuild it with: qa index --rebuild --index {index_dir}")
+    fmt = (manifest.get("format_version"), manifest.get("chunker_version"))
+    want = (config.INDEX_FORMAT_VERSION, config.CHUNKER_VERSION)
+    if fmt != want:
+        raise IndexUnusable(f"index in {index_dir} has format {fmt[0]}.{fmt[1]}, this program reads format "
+                            f"{want[0]}.{want[1]}; rebuild it with: qa index --rebuild --index {index_dir}")
     if expected_model and manifest["model"]["name"] != expected_model:
         raise IndexUnusable(f"index in {index_dir} was built with model '{manifest['model']['name']}', "
                             f"not '{expected_model}'; rebuild it with: qa index --rebuild --model {expected_model}")

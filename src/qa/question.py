@@ -107,6 +107,7 @@ class Query:
     # compare/arithmetic over one item in two scopes or years: per-operand overrides
     operand_scopes: list[str] = field(default_factory=list)
     operand_years: list[int] = field(default_factory=list)
+    operand_statuses: list[str] = field(default_factory=list)
 
     @property
     def wants_figure(self) -> bool:
@@ -124,19 +125,24 @@ _STATUS = [
     ("预算", re.compile(r"预算数|预算安排|年初预算|草案|计划安排|拟安排|预期|预算是多少|预算多少|预算为")),
     ("执行", re.compile(r"实际完成|执行数|实际执行")),
 ]
-_PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,9}?)(?:自治州|自治县|市|县|州|省|区)(?!本级|级|场|民|区|县|场)")
+_PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,4}?)(?:自治州|自治县|市|县|州|省|区)"
+                    r"(?=\d|年|的|在|，|,|\s|$|财政|政府|一般|全|本级)")
+_NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
 _COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
-_DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)(多少|几)|多出|少了多少|高出|低了多少|减去")
-_SURPLUS = re.compile(r"结余|收支差|收支缺口|缺口|收大于支|支大于收|余额还有")
+_DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去")
+# "A里/中，B以外的部分": A - B
+_EXCEPT = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
+_SURPLUS = re.compile(r"结余|结存|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 _SHARE = re.compile(r"占.{1,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
 # "B里/中/当中 A 占多少": A's share of B
+_STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
@@ -150,19 +156,24 @@ _STANDARD = re.compile(r"标准|水平")
 _COUNT = re.compile(r"多少(人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)|人数|户数|个数")
 
 # words that carry the question, not the item
-_FILLER = re.compile(
-    r"请问|请告诉我|告诉我|我想知道|想了解|想知道|查一下|查询|请|一下|大概|大约|具体|分别|各自|"
+_FILLER_WORDS = (
+    r"请问|请告诉我|告诉我|我想知道|想了解|想知道|查一下|查询|请|一下|大概|大约|具体|分别|各自|现在|目前|到目前|能|能领|要|"
     r"是多少|有多少|为多少|多少钱|多少|是几|有几|几|多大|怎么样|如何|是否|有没有|吗|呢|吧|啊|"
-    r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|"
+    r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|提高了|提高到|提高|提到|"
     r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|共计|合计|总共|一共|加起来|之和|总和|总计|"
     r"差额|相差|差了|差|多出|结余|收支差|缺口|占比|比重|比例|所占|占|百分之|"
     r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪些|谁|还是|更多|更少|更高|更低|更快|"
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
     r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计|预期|决算|"
-    r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|"
-    r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s")
-
-_SPLIT = re.compile(r"和|与|跟|及|以及|、|还是|比|加上|减去|同|对比|相比|vs|占")
+    r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
+    r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|领|发了|"
+    r"万亿元|亿元|万元|元|更|得|还得|比|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
+    r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
+)
+# a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
+_FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
+_FILLER = re.compile(_FILLER_WORDS)
+_CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
 _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
 
 
@@ -200,7 +211,8 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
             if places[alias] not in q.places:
                 q.places.append(places[alias])
             if not alias.isascii():
-                rest = rest.replace(alias, " ")
+                # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级
+                rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级)", " ", rest)
     year_list = [int(y) for y in _YEAR.findall(rest)]
     q.years = sorted(set(year_list))
     m = _MONTHS.search(rest)
@@ -227,7 +239,7 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     if not q.places:
         for m in _PLACE.finditer(rest):
             name = m.group(0)
-            if not m.group(1).startswith(_NOT_PLACE) and len(m.group(1)) >= 2:
+            if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)):
                 q.unknown_places.append(name)
         for name in q.unknown_places:
             rest = rest.replace(name, " ")
@@ -235,6 +247,8 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
 
     q.qtype, q.op = _question_type(rest)
+    if len(set(scopes)) >= 2 and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
+        q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多
     q.attribute = _attribute(rest, q.qtype)
     if q.qtype == "superlative":
         q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"
@@ -246,6 +260,12 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         q.by = "change"
 
     q.items = _items(rest, q)
+    if q.qtype in ("compare", "arithmetic") and q.op in ("diff", "") and len(q.items) == 1:
+        # 实际收入比年初预算多多少: one item, executed against budgeted
+        parts = [p for p in _split(rest) if p.strip()]
+        if len(parts) >= 2 and any(_STATUS_ONLY.search(p) for p in parts[1:]):
+            q.items = q.items * 2
+            q.operand_statuses = ["执行", "预算"]
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
         # one item in two scopes (市本级…占全市) or two years (2026年…比2025年)
         if len(scopes) >= 2 and scopes[0] != scopes[1]:
@@ -262,19 +282,21 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
 def _question_type(rest: str) -> tuple[str, str]:
     if _GAP.search(rest):
         return "arithmetic", "gap"
+    if _EXCEPT.search(rest):
+        return "arithmetic", "except"
     if _SURPLUS.search(rest):
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
         return "arithmetic", "share"
     if _DIFF.search(rest):
         return "arithmetic", "diff"
-    if _SUM.search(rest) and len([p for p in _SPLIT.split(rest) if p.strip()]) >= 2:
+    if _SUM.search(rest) and len([p for p in _split(rest) if p.strip()]) >= 2:
         return "arithmetic", "sum"
     if _REMAIN.search(rest):
         return "arithmetic", "remaining"
     if _SUPERLATIVE.search(rest):
         return "superlative", ""
-    if _COMPARE.search(rest) and len([p for p in _SPLIT.split(rest) if _clean(p)]) >= 2:
+    if _COMPARE.search(rest) and len([p for p in _split(rest) if _clean(p)]) >= 2:
         return "compare", ""
     if _DESCRIPTIVE.search(rest) and not _NUMERIC.search(rest):
         return "descriptive", ""
@@ -288,17 +310,39 @@ def _question_type(rest: str) -> tuple[str, str]:
 def _attribute(rest: str, qtype: str) -> str:
     if qtype == "change":
         return "change"
-    if _RATIO.search(rest):
+    if _RATIO.search(rest) or re.search(r"[^完成]率|比例|比重", rest):
         return "ratio"
-    if _COUNT.search(rest):
+    if _COUNT.search(_GROUP_FILLER.sub("", rest)):
         return "count"
     if _STANDARD.search(rest) and qtype == "lookup":
         return "standard"
     return "amount"
 
 
+def _words(text: str) -> list[str]:
+    """jieba words with the finance dictionary (budget terms stay whole)."""
+    from .tokenizer import cut
+    return cut(text)
+
+
 def _clean(phrase: str) -> str:
-    return _FILLER.sub("", phrase).strip()
+    """The phrase without question words: whole filler tokens are dropped, content kept."""
+    phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
+    kept = "".join(w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)).strip()
+    return re.sub(r"(.{2,})\1", r"\1", kept)  # 卫生健康卫生健康支出 after a synonym rewrite
+
+
+def _split(text: str) -> list[str]:
+    """Split at connector words (和, 比, 占 …) that jieba sees as words of their own."""
+    parts, cur = [], []
+    for w in _words(text):
+        if w in _CONNECTORS:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(w)
+    parts.append("".join(cur))
+    return parts
 
 
 def _items(rest: str, q: Query) -> list[str]:
@@ -306,10 +350,13 @@ def _items(rest: str, q: Query) -> list[str]:
     if q.op == "gap":
         m = _GAP.search(rest)
         first, second = _clean(rest[:m.start()]), _clean(m.group(2))
-        # 债务余额离限额: the limit shares the first item's subject (债务)
-        if first and second and len(second) <= 3:
-            second = _subject_of(first) + second
+        if first and second:
+            first, second = _inherit_subject([first, second])
         return [p for p in (second, first) if p]  # the gap is the target minus where we are
+    if q.op == "except":
+        m = _EXCEPT.search(rest)
+        whole, part = _clean(m.group(1)), _clean(m.group(2))
+        return [p for p in (whole, part) if p]
     if q.op == "share":
         m = _PART_OF.search(rest)
         if m and _clean(m.group(1)) and _clean(m.group(2)):
@@ -321,17 +368,43 @@ def _items(rest: str, q: Query) -> list[str]:
         head = _clean(rest[:m.start()]) if m else ""
         return [head] if head else []
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
-        parts = [_TRAILING.sub("", _clean(p)) for p in _SPLIT.split(rest)]
+        parts = [_TRAILING.sub("", _clean(_drop_context(p))) for p in _split(rest)]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
-            return _share_head(parts)
+            return _inherit_subject(_share_head(parts))
     whole = _clean(rest)
     return [whole] if whole else []
 
 
+_HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
+
+
+def _drop_context(part: str) -> str:
+    """'法定债务里一般债务' -> '一般债务': a leading 'B里/中' only says where A sits."""
+    m = re.match(r"^(.{2,}?)(?:里面|里|当中|之中)(.{2,})$", part)
+    return m.group(2) if m else part
+
+
+def _inherit_subject(parts: list[str]) -> list[str]:
+    """'一般公共预算支出' + '收入' -> + '一般公共预算收入': a bare head noun takes the subject
+    of the operand beside it; '政府债务余额' + '省批限额' -> '政府债务省批限额'."""
+    out = list(parts)
+    for i, p in enumerate(parts):
+        others = [o for o in parts if o != p and len(o) > len(p)]
+        if not others:
+            continue
+        subject = _subject_of(others[0])
+        if _HEAD_ONLY.match(p):
+            out[i] = subject + p
+        elif subject and len(subject) >= 2 and not any(subject[k:k + 2] in p for k in range(len(subject) - 1)) \
+                and re.search(r"(余额|限额)$", p):
+            out[i] = subject + p
+    return out
+
+
 def _subject_of(item: str) -> str:
-    """'政府债务余额' -> '政府债务': the item without its measure word."""
-    return re.sub(r"(余额|限额|总额|规模|金额|数额)$", "", item)
+    """'政府债务余额' -> '政府债务', '一般公共预算支出' -> '一般公共预算': the item without its head."""
+    return re.sub(r"(余额|限额|总额|规模|金额|数额|收入|支出|资金)$", "", item)
 
 
 _GROUP_FILLER = re.compile(r"几项|几类|几个|几本|几块|这几|那几|各项|各类|各个|主要|中的?|里的?|当中|之中|"

@@ -71,5 +71,11 @@ def _words(text: str, search: bool, stop: frozenset[str]) -> list[str]:
     return [w for w in (t.strip() for t in cut) if w and _WORD.search(w) and w not in stop]
 
 
+def cut(text: str) -> list[str]:
+    """Plain jieba words (precise mode, finance dictionary), punctuation kept, no stopword removal."""
+    _init()
+    return [w for w in jieba.cut(text) if w.strip()]
+
+
 def tokenize_many(texts: list[str], search: bool = True) -> list[list[str]]:
     return [tokenize(t, search) for t in texts]
