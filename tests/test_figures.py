@@ -355,6 +355,14 @@ def test_其中_after_a_new_subject_does_not_take_the_last_sentences_item():
     assert rows[-1].item == "公务接待费" and rows[-1].parent != "教育支出"
 
 
+def test_amount_change_row_shares_the_figures_status_and_year():
+    text = "二、2025年预算草案\n全县一般公共预算收入预算为30.5亿元，比上年实际完成数增加1.2亿元，增长4.1%。\n"
+    fig, amount = figs(text)
+    assert (fig.value_text, fig.status, fig.change_value) == ("30.5", "预算", Decimal("4.1"))
+    assert (amount.value_text, amount.measure, amount.item) == ("1.2", "change", fig.item)
+    assert (amount.status, amount.year) == ("预算", 2025)
+
+
 # --- table --------------------------------------------------------------------------------
 
 def test_table_round_trip(tmp_path):

@@ -708,6 +708,7 @@ class _Row:
     prev_year: bool = False  # 上年数: the figure of the year before
     pct_swapped: bool = False  # its amount change was moved to a row of its own
     from_pos: int | None = None  # 由X提高到Y: where 由 stands; Y's lead ends there
+    of: "_Row | None" = None  # a change row: the figure it is the change of (same period, status …)
     seg_start: int = 0  # where the words naming this figure start
 
 
@@ -1174,7 +1175,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                                      direction=held.direction, scope=held.scope, parent=held.parent,
                                      qualifier=held.change.qualifier, depth=held.depth,
                                      periods=held.periods, merged=True, seg_start=held.change.start,
-                                     status=held.status))
+                                     status=held.status, of=held))
                     held.change, held.direction, held.pct_swapped = m, d, True
                     consumed = m.end
                     continue
@@ -1182,6 +1183,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     _base_for(rows, depth - 1, need_free=False) if depth else None)
                 item = base.item if base else (prev_lead.item if prev_lead else "")
                 row.status = row.status or (base.status if base else "")
+                row.of = base
             else:
                 prev = rows[-1] if rows else None
                 if prev is not None and prev.kind == "change" and not prev.merged and prev.item:
@@ -1487,6 +1489,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                     para_state["period"] = op
                     para_state["year"] = _period_year(op, None, h_year or doc_year)
         rows = _read_sentence(t, a, b, prev_lead, _section_topic(sec_path))
+        stated: dict[int, tuple] = {}
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
             lead = t[a:r.from_pos if r.from_pos is not None else r.m.start]
@@ -1524,6 +1527,16 @@ def extract_figures(doc: Document) -> list[Figure]:
                 st = _status_in(lead)
                 if st:
                     para_state["status"] = st
+            if r.of is not None and id(r.of) in stated:
+                # 比上年实际完成数减少142,239万元: a change of a figure is of its status, and of its
+                # period and scope unless the words in between name their own (十年增加近70万亿元)
+                between = t[r.of.m.end:r.m.start]
+                o_period, o_year, o_scope, status = stated[id(r.of)]
+                if not [p for p in find_periods(between) if not _is_compared(between, p.start())]:
+                    period, year = o_period, o_year
+                if not _scope_matches(between):
+                    scope = o_scope
+            stated[id(r)] = (period, year, scope, status)
             items = [r.item] + r.dup_items
             for k, item in enumerate(items):
                 ch = r.change
