@@ -91,10 +91,11 @@ def system_results(cases: Sequence[Case], scored: Sequence[dict[str, Any]], desc
     for c, s in zip(cases, scored):
         r = c.record
         first = (r.get("citations") or [None])[0]
-        questions.append({**s, "status": r.get("status"), "value": r.get("value"), "unit": r.get("unit"),
-                          "direction": r.get("direction"), "entity": r.get("entity"),
-                          "top_citation": None if first is None else
-                          {k: first.get(k) for k in ("doc", "start", "end")}})
+        row = {**s, "status": r.get("status"), "value": r.get("value"), "unit": r.get("unit"),
+               "direction": r.get("direction"), "entity": r.get("entity"),
+               "top_citation": None if first is None else {k: first.get(k) for k in ("doc", "start", "end")}}
+        # None means "does not apply" or "not given": leave it out to keep the JSON readable
+        questions.append({k: v for k, v in row.items() if v is not None or k in ("correct", "top_citation")})
         if s.get("correct") is False or s.get("citation_ok") is False:
             failures.append({"id": c.question.id, "type": c.question.type, "question": c.question.question,
                              "gold": c.question.gold(), "got": {k: r.get(k) for k in (
@@ -151,7 +152,7 @@ def to_markdown(results: dict[str, Any], max_failures: int | None = None) -> str
     out = [f"# Evaluation: {Path(str(meta.get('set', ''))).name}", ""]
     out.append(f"- questions: {meta.get('questions')} ({meta.get('scored')} scored"
                + (f", {len(meta.get('invalid') or {})} invalid" if meta.get("invalid") else "") + ")")
-    for key in ("corpus", "index", "model", "k", "date", "machine"):
+    for key in ("corpus", "index", "model", "k", "date", "commit", "machine"):
         if meta.get(key) is not None:
             out.append(f"- {key}: {meta[key]}")
     if meta.get("seconds") is not None:

@@ -123,6 +123,33 @@ def evaluate(questions: Sequence[Question], engine, k: int = 5, baselines: bool 
     return out, {"invalid": invalid, "scored": len(valid), "setup_seconds_by_system": setup, "baseline_info": extra}
 
 
+def _commit() -> str | None:
+    """The project's git commit (with +dirty for uncommitted changes to tracked files), if any."""
+    import subprocess
+
+    from ..config import PROJECT_ROOT
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                              text=True, timeout=10)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return head.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _shown(path: Path) -> str:
+    """A path as given, or relative to the working folder when inside it (results get committed)."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve())) if p.is_absolute() else str(p)
+    except ValueError:
+        return str(p)
+
+
 def main(args) -> int:
     """Entry point of `qa eval`; `args` carries set, corpus, index, model, json_out, md, baselines, k."""
     from ..engine import Engine
@@ -153,9 +180,9 @@ def main(args) -> int:
         return EXIT_INPUT
     meta = {
         "set": str(args.set), "questions": len(questions), "scored": info["scored"], "invalid": info["invalid"],
-        "corpus": str(settings.corpus_dir), "index": str(settings.index_dir), "model": engine.index.model,
+        "corpus": _shown(settings.corpus_dir), "index": _shown(settings.index_dir), "model": engine.index.model,
         "documents": len(engine.index.documents), "chunks": len(engine.index.chunks), "k": k,
-        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "date": time.strftime("%Y-%m-%d %H:%M"), "commit": _commit(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "setup_seconds": round(setup, 1), "setup_seconds_by_system": info["setup_seconds_by_system"],
         "baseline_info": info["baseline_info"],
