@@ -363,6 +363,39 @@ def test_amount_change_row_shares_the_figures_status_and_year():
     assert (amount.status, amount.year) == ("预算", 2025)
 
 
+def test_review_of_the_past_year_is_the_year_before():
+    doc = Document(name="t", years=[2024], text=(
+        "2024年政府工作报告\n一、过去一年工作回顾\n全年粮食产量1.2万亿斤。\n二、今年工作安排\n今年拟安排专项债券900亿元。\n"))
+    rows = {f.value_text: f for f in extract_figures(doc)}
+    assert rows["1.2"].year == 2023
+    assert rows["900"].year == 2024
+
+
+@pytest.mark.parametrize("text, value, item", [
+    ("核定中职学生享受国家助学金人数320人，共发放国家助学金64万元。", "64", "中职学生国家助学金"),
+    ("县属国有企业对符合条件的个体工商户已减免到位25户，合计减免租金3.1万元。", "25", "个体工商户"),
+    ("全县共计减免和缓征税收2.6亿元。", "2.6", "减免和缓征税收"),
+    ("本级财政安排资金1.5亿元，用于保障机关运转。", "1.5", "保障机关运转"),
+])
+def test_items_named_from_the_clause_around_them(text, value, item):
+    assert one(text, value).item == item
+
+
+def test_attributes_of_counted_projects_and_fund_lines():
+    rows = {f.value_text: f.item for f in figs(
+        "累计评审预算项目40个，送审金额3200万元，审定金额2900万元，核减金额300万元。"
+        "直达资金总预算金额5000万元，支出金额3600万元，支付进度72%。")}
+    assert rows["3200"] == "评审预算项目送审金额"
+    assert rows["300"] == "评审预算项目核减金额"
+    assert rows["3600"] == "直达资金支出金额"
+
+
+def test_breakdown_after_主要用于_has_its_parent():
+    rows = figs("2025年县本级安排预备费2,000万元，年度执行中安排使用600万元，主要用于防汛救灾400万元、疫病防控200万元。")
+    assert [(f.item, f.parent) for f in rows[1:]] == [
+        ("预备费使用", ""), ("防汛救灾", "预备费使用"), ("疫病防控", "预备费使用")]
+
+
 # --- table --------------------------------------------------------------------------------
 
 def test_table_round_trip(tmp_path):

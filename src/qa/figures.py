@@ -429,6 +429,10 @@ def _is_generic(item: str) -> bool:
     """投入资金 / 资金 / 筹措资金: says money was spent, not on what."""
     lex = _lexicon().lex
     core = _strip_leading(item)
+    for b in _words("funding_sources"):  # 一般预算安排资金 / 市级财政统筹资金: says whose money, not what for
+        if core.startswith(b) and len(core) > len(b):
+            core = core[len(b):]
+            break
     for v in _words("funding_verbs"):
         if core.startswith(v) and core[len(v):] in lex["generic_items"]:
             return True
@@ -477,6 +481,8 @@ def _cut_at_verbs(s: str) -> str:
     for a, b in cands:
         if s.startswith("的", b) or (b < len(s) and s[b] in _lexicon().lex["bound_suffixes"]):
             continue  # …收入安排的支出; 国有土地使用权 (使用 + 权 is one noun)
+        if b < len(s) and s[b] in "和及与、":
+            continue  # 减免和缓征税收: coordinated verbs belong to the noun phrase
         rest = _strip_leading(s[b:])
         if len(rest) < 2 or rest in _lexicon().lex["attribute_heads"]:
             continue  # 研发经费投入强度: 投入 + 强度 is one attribute
@@ -1137,7 +1143,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     item = prev.item  # 一般公共预算支出…，支出预算调整为712.9亿元: the same item
             if item in ("收入", "支出") and topic:
                 item = topic + item  # in a section on 政府性基金预算, 支出 is that budget's
-        item = _resolve_generic(item, row, rows, prev_lead, topic, t[m.end:b])
+        item = _resolve_generic(item, row, rows, prev_lead, topic, t[row.seg_start:m.start])
 
         # scope breakdown: 其中：市本级44.7亿元，县区16.6亿元
         if row.scope_only and not item:
@@ -1291,7 +1297,7 @@ def _budget_stem(item: str) -> str:
 
 
 def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | None, topic: str,
-                     after: str) -> str:
+                     before: str) -> str:
     """Name a figure whose words say only what kind of number it is, from its sentence:
 
     * a balance (当年结余, 年末滚存结余, 年终结转) is the balance of the budget the sentence
@@ -1300,11 +1306,28 @@ def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | N
     * a use of money named by its verb alone (全年支出, 安排使用) is the use of the sentence's subject
       (存量资金支出);
     * a total of a project list (总投资, 资金总额) belongs to the projects counted just before;
-    * a generic noun right after a count (7个领域81个项目, 5个重点项目4.43亿元资金) takes the count's noun.
+    * a generic noun right after a count (7个领域81个项目, 5个重点项目4.43亿元资金) takes the count's noun;
+    * an amount named inside the count before it (普通高中生享受国家助学金人数1510人，发放国家助学金151万元)
+      is that group's (普通高中生国家助学金);
+    * a count named by its verbs alone (对…小微企业和个体工商户已减免到位16户) counts the verbs' object.
     """
     lex = _lexicon().lex
     if not item:
         return item
+    if row.measure == "count" and not _remove_status(item):
+        obj = _object_before_verbs(before)
+        if obj:
+            return obj
+    prev = rows[-1] if rows else None
+    if (prev is not None and prev.measure == "count" and row.measure == "amount" and len(item) >= 3
+            and prev.item.find(item) > 0):
+        group = prev.item[: prev.item.find(item)]
+        for v in _words("verbs"):
+            if group.endswith(v):
+                group = group[: -len(v)]
+                break
+        if len(group) >= 2:
+            return group + item
     level_rows = [r for r in rows if r.item and r.depth <= row.depth]
     if item in lex["balance_heads"]:
         first = level_rows[0] if level_rows else prev_lead
@@ -1338,6 +1361,22 @@ def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | N
     return item
 
 
+def _object_before_verbs(seg: str) -> str:
+    """'县属国有企业对符合条件的小微企业和个体工商户已减免到位' -> '小微企业和个体工商户'."""
+    s = re.sub(r"\s+", "", seg)
+    first = min((i for i in (s.find(v) for v in _words("verbs")) if i > 0), default=-1)
+    if first < 0:
+        return ""
+    s = s[:first]
+    if "对" in s:
+        s = s[s.rfind("对") + 1:]
+    if "的" in s:
+        s = s[s.rfind("的") + 1:]
+    s, _ = _strip_trailing(_strip_leading(s))
+    s = s.rstrip("已将均共")
+    return s if len(s) >= 2 and not _is_generic(s) and not _scope_matches(s) == [(0, len(s), s)] else ""
+
+
 def _standard_measure(measure: str, m: Mention, item: str) -> str:
     """每人每月100元, 420元/人月, …保障标准780元: a rate per head is a standard, not an amount."""
     if measure in ("amount", "count") and (m.per_prefix or "/" in m.unit):
@@ -1349,6 +1388,18 @@ def _standard_measure(measure: str, m: Mention, item: str) -> str:
 
 # ---------------------------------------------------------------------------
 # document level
+
+@lru_cache(maxsize=256)
+def _previous_year_heading(path: str) -> bool:
+    """Does a heading of `path` name the year before the report's (过去一年, 去年) before (deeper
+    than) any heading that names a year?"""
+    for h in [h for h in normalize_text(path).split(" > ") if h][::-1]:
+        if re.search(r"(?:19|20)[0-9]{2}年", h):
+            return False
+        if re.search(r"过去一年|去年", h):
+            return True
+    return False
+
 
 @lru_cache(maxsize=256)
 def _section_defaults(path: str) -> tuple[int | None, str, str]:
@@ -1478,6 +1529,11 @@ def extract_figures(doc: Document) -> list[Figure]:
     for a, b, para in split_sentences(t):
         sec_path = section_path_at(sections, a) if sections and section_path_at else ""
         h_year, h_status, h_scope = _section_defaults(sec_path)
+        # the year the report is given in: its latest year (a 2025 execution + 2026 draft report
+        # is given in 2026, so its 去年 is 2025)
+        report_year = max(doc.years) if doc.years else h_year
+        if report_year and _previous_year_heading(sec_path):
+            h_year = report_year - 1  # 一、过去一年和五年工作回顾: it reviews the year before
         if para != cur_para:
             cur_para = para
             para_state = {"period": "", "scope": "", "status": "", "year": None}
@@ -1487,7 +1543,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                 op = _norm_period(opener[0].group())
                 if _multi_year_re().match(op) or _previous_year_re().match(op):
                     para_state["period"] = op
-                    para_state["year"] = _period_year(op, None, h_year or doc_year)
+                    para_state["year"] = _period_year(op, None, report_year)
         rows = _read_sentence(t, a, b, prev_lead, _section_topic(sec_path))
         stated: dict[int, tuple] = {}
         # lead-in period/scope/status of the sentence text before each figure
@@ -1512,8 +1568,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                 if year:
                     break
             if year is None:
-                year = _period_year(period, para_state["year"] or h_year or doc_year,
-                                    h_year or doc_year)
+                year = _period_year(period, para_state["year"] or h_year or doc_year, report_year)
             lead_scopes = [s for s in _scope_matches(_STATUS_SKIP.sub("", lead))]
             scope = r.scope or (lead_scopes[-1][2] if lead_scopes else "") or para_state["scope"] or h_scope
             status = r.status or _status_in(lead) or para_state["status"] or h_status
