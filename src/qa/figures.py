@@ -481,8 +481,9 @@ def _cut_at_verbs(s: str) -> str:
     for a, b in cands:
         if s.startswith("的", b) or (b < len(s) and s[b] in _lexicon().lex["bound_suffixes"]):
             continue  # …收入安排的支出; 国有土地使用权 (使用 + 权 is one noun)
-        if b < len(s) and s[b] in "和及与、":
-            continue  # 减免和缓征税收: coordinated verbs belong to the noun phrase
+        if (b < len(s) and s[b] in "和及与、") or (a > 0 and s[a - 1] in "和及与、" and any(
+                e == a - 1 for _, e in cands)):
+            continue  # 减免和缓征税收 / 带动和吸纳就业: coordinated verbs belong to the noun phrase
         rest = _strip_leading(s[b:])
         if len(rest) < 2 or rest in _lexicon().lex["attribute_heads"]:
             continue  # 研发经费投入强度: 投入 + 强度 is one attribute
