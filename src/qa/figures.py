@@ -11,9 +11,15 @@ Pipeline (each step a function, testable on its own):
 4. `_read_sentence`   per sentence: what each number is (level, change, ratio), its item (the
                       noun phrase before it, else the noun after it, else the purpose clause
                       after a generic 投入资金, else the item named earlier in the sentence),
-                      changes attached to their figure, 其中/括号/在…中 parents, 分别/均为 lists.
+                      changes attached to their figure, 其中/括号/在…中 parents, 分别/均为 lists;
+                      a clause of status verbs only (实际完成…) is the subject's figure; 由X提高到Y
+                      marks X 原; a figure stated with an amount and a rate change carries the rate
+                      and the amount is a change row of its own; generic words (支出, 滚存结余,
+                      总投资) are named from the sentence or the section's budget.
 5. `extract_figures`  period, year, scope, status carried within a paragraph and defaulted
-                      from the section headings; section path; sentence span.
+                      from the section headings (a span of years such as 十四五时期 or 五年来
+                      has no year; 过去一年 is the year before the report's); section path;
+                      sentence span.
 
 All vocabulary lives in data/units.json and data/figure_lexicon.json.
 """
