@@ -164,11 +164,24 @@ ROWS = (
 )
 
 
+def git_commit() -> str | None:
+    """This checkout's commit, +dirty when tracked files have uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head.stdout.strip() + ("+dirty" if dirty else "")
+    except OSError:
+        return None
+
+
 def to_markdown(results: list[dict], meta: dict) -> str:
     lines = ["# Performance benchmark", "",
              f"- date: {meta['date']}; machine: {meta['machine']}; load average (1/5/15 min) before "
              f"{meta['load_before']}, after {meta['load_after']} (other work on the machine inflates times)",
-             f"- command: `{meta['command']}`; total {meta['seconds']:.0f} s",
+             f"- command: `{meta['command']}`; total {meta['seconds']:.0f} s; commit {meta.get('commit')}",
              "- every step is a fresh `qa` process; peak memory is that process's own ru_maxrss;",
              "  warm latency is each answer's `elapsed_ms` inside one `qa ask --file` process.",
              "- scaled corpus: copies of the shared reports under new names and titles (nothing is reused",
@@ -236,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                                         args.questions, sidecars=True))
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "commit": git_commit(),
             "command": "python eval/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:]),
             "seconds": round(time.perf_counter() - t0, 1),
             "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()]}
