@@ -1,12 +1,19 @@
 """report-qa web app: ask questions about Chinese finance reports, browse figures, add reports.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--index DIR] [--corpus DIR] [--model NAME]
+                  [--watch-interval SECONDS]
 
 Loads the index and models once at start, first bringing the index up to date with the corpus
 folder (a missing index is built, new or changed reports are indexed; progress on the console),
 and serves three tabs: 问答 (chat with cited, highlighted spans),
 数据表 (extracted figures: filter, sort, CSV download, bar charts) and 报告管理 (indexed reports,
 upload a new one). `QA_INDEX_DIR` / `QA_CORPUS_DIR` are honoured when the flags are not given.
+
+While it runs, the app watches the corpus folder (every --watch-interval seconds, default 10,
+0 turns it off): reports dropped in, changed or removed are indexed once the folder has looked
+the same on two checks in a row (so a file still being copied is taken when complete), and the
+engine swaps to the new index while questions go on being answered. The reports tab and the
+report filters show a new report the next time they are opened.
 
 API (gradio_client), documented on the app's "通过 API 使用" page:
 
@@ -451,6 +458,83 @@ def build_app(engine) -> gr.Blocks:
     return demo
 
 
+# --- watching the corpus folder ---------------------------------------------------------------
+
+class CorpusWatcher:
+    """Keeps the engine's index up to date with reports dropped into the corpus folder.
+
+    `poll()` compares `qa.ingest.corpus_signature` (name, size, mtime of every report) with the
+    signature last indexed. A new signature is acted on only when the next poll sees it again:
+    a report still being written changes size/mtime between polls and waits until it settles.
+    `Engine.update` builds the next index generation and swaps the engine's snapshot, so
+    questions are answered throughout. A failed update is logged and the current index stays;
+    it is retried when the folder changes again (or, if another process holds the build lock,
+    at the next poll). Nothing a poll raises stops the thread.
+    """
+
+    def __init__(self, engine, interval: float, seen: tuple | None = None):
+        """`seen`: the signature the engine's index already reflects (None: update on the first
+        settled poll)."""
+        self.engine = engine
+        self.interval = interval
+        self.seen = seen
+        self._pending: tuple | None = None  # a new signature seen once, waiting for a second look
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll(self) -> "qa.index.BuildReport | None":
+        """One check of the folder -> the BuildReport when the index was updated, else None."""
+        from qa.index import BuildLocked
+        from qa.ingest import corpus_signature
+
+        now = corpus_signature(self.engine.settings.corpus_dir)
+        if now == self.seen:
+            self._pending = None
+            return None
+        if now != self._pending:
+            self._pending = now
+            return None
+        try:
+            # lock_timeout=0: another process building this index makes us retry next poll
+            # instead of parking the thread on its lock
+            report = self.engine.update(progress=_console_progress(), lock_timeout=0)
+        except BuildLocked as e:
+            print(f"watch: {e}; trying again in {self.interval:g}s", file=sys.stderr, flush=True)
+            return None
+        except Exception as e:
+            traceback.print_exc()
+            print(f"watch: index update failed ({type(e).__name__}: {e}); the current index stays in use, "
+                  "the next change in the corpus folder retries", file=sys.stderr, flush=True)
+            self.seen, self._pending = now, None  # do not rebuild the same failing folder every poll
+            return None
+        self.seen, self._pending = now, None
+        for name, why in report.skipped.items():
+            print(f"watch: skipped {name}: {why}", file=sys.stderr, flush=True)
+        if not report.up_to_date:
+            print(f"watch: index updated: {len(report.added)} added, {len(report.changed)} changed, "
+                  f"{len(report.removed)} removed ({report.embedded_chunks} passages embedded, "
+                  f"{report.seconds:.1f}s)", file=sys.stderr, flush=True)
+        return report
+
+    def start(self) -> "CorpusWatcher":
+        """Poll every `interval` seconds on a daemon thread (it ends with the process or stop())."""
+        self._thread = threading.Thread(target=self._run, name="corpus-watcher", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception:  # e.g. the folder vanished mid-scan: log, keep watching
+                traceback.print_exc()
+
+
 # --- entry point ----------------------------------------------------------------------------
 
 _PROGRESS_ZH = [("index is up to date", "索引已是最新"), ("index ready", "索引已更新"), ("writing index", "写入索引"),
@@ -484,17 +568,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--index", help="index folder (default: ./index or $QA_INDEX_DIR)")
     p.add_argument("--corpus", help="folder of reports (default: ./corpus or $QA_CORPUS_DIR)")
     p.add_argument("--model", help="sentence-transformers model name or path")
-    return p.parse_args(argv)
+    p.add_argument("--watch-interval", type=float, default=10.0, metavar="SECONDS",
+                   help="seconds between checks of the corpus folder for new or changed reports (0: no watching)")
+    args = p.parse_args(argv)
+    if args.watch_interval < 0:
+        p.error("--watch-interval must be 0 (off) or a positive number of seconds")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     from qa.engine import Engine
     from qa.index import BuildLocked, IndexUnusable
-    from qa.ingest import IngestError
+    from qa.ingest import IngestError, corpus_signature
 
     args = parse_args(argv)
     settings = Settings.from_args(corpus=args.corpus, index=args.index, model=args.model)
     t0 = time.perf_counter()
+    # taken before the start-up update: a report dropped in while it runs differs from this and
+    # is indexed by the watcher
+    indexed_signature = corpus_signature(settings.corpus_dir)
     print(f"loading index {settings.index_dir} (corpus {settings.corpus_dir}) …", file=sys.stderr, flush=True)
     try:
         # Bring the index up to date with the corpus folder first: builds it when missing,
@@ -507,12 +599,17 @@ def main(argv: list[str] | None = None) -> int:
         except BuildLocked as e:  # another process is indexing: serve the live index meanwhile
             print(f"app: {e}; using the current index", file=sys.stderr)
             engine = Engine.open(settings, build_if_missing=False)
+            indexed_signature = None  # the watcher updates once that build is done
         # Load the models now rather than on the first user's question.
         ask_record(engine, EXAMPLES[0])
     except (IngestError, IndexUnusable, BuildLocked) as e:
         print(f"app: {e}", file=sys.stderr)
         return 3
     print(f"ready in {time.perf_counter() - t0:.1f}s: {len(engine.documents())} reports", file=sys.stderr, flush=True)
+    if args.watch_interval > 0:
+        CorpusWatcher(engine, args.watch_interval, indexed_signature).start()
+        print(f"watching {settings.corpus_dir} for new reports every {args.watch_interval:g}s", file=sys.stderr,
+              flush=True)
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=64)
     demo.launch(server_name=args.host, server_port=args.port, theme=_theme(), css=CSS, ssr_mode=False,
