@@ -1,7 +1,10 @@
 """Shared fixtures: project paths, the development corpus beside the project, one embedder."""
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 FIRST_REPORT = CORPUS / "2023_county_finance_bureau_work_report.txt"
 SHARED = ROOT.parent / "shared" / "corpus"
+
+# One passage-embedding cache for the whole session (subprocesses inherit it): the same report
+# is embedded once, not once per test. Tests that count embeddings give themselves a fresh one.
+_CACHE = tempfile.mkdtemp(prefix="qa-test-embeddings-")
+os.environ["QA_EMBED_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 
 def shared_reports() -> list[Path]:

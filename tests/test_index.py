@@ -63,6 +63,7 @@ def test_incremental_update_embeds_only_what_changed(tmp_path, embedder):
     a, b = FIRST_REPORT, next(p for p in reports if "fushun" in p.name)
     corpus = _corpus(tmp_path, [a])
     settings = Settings.from_args(corpus=corpus, index=tmp_path / "index")
+    settings.embed_cache_dir = tmp_path / "fresh-cache"  # count real embedding work
     first = build_index(settings, embedder)
     assert first.embedded_chunks == first.total_chunks > 0
 
@@ -134,7 +135,8 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path, embedder):
     for p in reports:  # a big update, so the build is still running when killed
         if p.name != FIRST_REPORT.name:
             shutil.copy(p, corpus)
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # a fresh cache, so the killed build really is embedding when it dies
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "QA_EMBED_CACHE": str(tmp_path / "fresh-cache")}
     proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "index", "--corpus", str(corpus),
                              "--index", str(settings.index_dir)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

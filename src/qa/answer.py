@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from .index import Index
-from .question import Query, parse_question, validate_question, variants
+from .question import Query, parse_question, search_text, validate_question, variants
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
@@ -28,7 +28,8 @@ _PLAN = {"预算", "计划", "草案"}
 _DECLINE = {"下降", "减少"}
 _COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
 _STOCK = re.compile(r"滚存结余|累计结余|年末结余|历年结余|结余资金")
-_AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元")
+# 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
+_AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 
 
@@ -106,8 +107,7 @@ def _scope_conflict(asked: str, fig: Figure) -> bool:
     if re.fullmatch(r"[市县州省区]级", scope):  # 市级 budgets are the 本级 ones
         scope = "本级"
     if not scope:
-        # an unlabelled figure is the whole area's unless its section says 本级
-        return "本级" in asked and "本级" not in fig.section
+        return False  # unlabelled: the rows that do name the asked scope rank above it
     if ("本级" in asked) != ("本级" in scope):
         return True
     return False
@@ -130,7 +130,12 @@ def _year_conflict(years: list[int], fig: Figure, doc_years: list[int]) -> bool:
     return bool(doc_years) and not set(years) & set(doc_years)
 
 
-def _period_conflict(asked: str, fig: Figure) -> bool:
+_SPAN_OF_YEARS = re.compile(r"十[一二三四五六七八九]五|五年|期间|以来|累计|历年")
+
+
+def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None) -> bool:
+    if years and _SPAN_OF_YEARS.search(fig.period or ""):
+        return True  # a five-year total is not the figure of one year
     if not asked:
         return False
     have = period_key(fig.period)
@@ -201,7 +206,7 @@ class Answerer:
             return _abstain(question, why)
         if not q.wants_figure or not q.items and q.qtype != "superlative":
             return self.passages(question, q, docs, k)
-        hits = self.retriever.retrieve(q.norm, 20, docs)
+        hits = self.retriever.retrieve(search_text(q), 20, docs)
         ranks = {h.chunk.key: r for r, h in enumerate(hits)}
         handler = {
             "lookup": self.lookup, "change": self.lookup, "superlative": self.superlative,
@@ -239,6 +244,13 @@ class Answerer:
                 chosen = titled
             elif home and (not q.years or any(set(q.years) & set(self.index.documents[n].years) for n in home)):
                 chosen = home
+        if q.scope and q.wants_figure:
+            # a report that never says 全县 (or 市本级 …) has no figure for that scope
+            word = q.scope if "本级" not in q.scope else "本级"
+            scoped = [n for n in chosen if word in self.index.documents[n].text]
+            if not scoped:
+                return None, f"已索引的报告中没有{q.scope}的数据。"
+            chosen = scoped
         if q.years:
             by_year = [n for n in chosen if set(q.years) & set(self.index.documents[n].years)]
             if not by_year:
@@ -282,7 +294,7 @@ class Answerer:
     def _conflicts(self, q: Query, f: Figure) -> bool:
         doc = self.index.documents[f.doc]
         return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
-                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f))
+                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years))
 
     def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
         bonus = 0.0
@@ -432,8 +444,9 @@ class Answerer:
                       direction=win.direction, entity=win.item, citations=_dedupe(cites))
 
     def _group_members(self, q: Query, docs, ranks) -> list[Figure]:
-        """Rows of the family the question ranks: children of the group item, else the rows of
-        the best-retrieved sentence that holds several comparable figures."""
+        """Rows of the family the question ranks: the children of the group item (其中…,
+        在重点支出中…), else the figures listed right after the group is named in the
+        best-retrieved passage."""
         group = q.group
         pool: list[Figure] = []
         if group:
@@ -442,24 +455,31 @@ class Answerer:
             if kids:
                 best_doc = min(kids, key=lambda f: ranks.get(self._chunk_key(f), 99)).doc
                 pool = [f for f in kids if f.doc == best_doc]
-        if len(pool) < 2:
-            by_chunk: dict[str, list[Figure]] = defaultdict(list)
-            for f in self._rows(docs):
-                key = self._chunk_key(f)
-                if key in ranks and not self._conflicts(q, f):
-                    by_chunk[key].append(f)
-            for key in sorted(by_chunk, key=lambda k: ranks[k]):
-                rows = [f for f in by_chunk[key] if not group or item_similarity(group, f.item) < 0.9]
-                if len({f.item for f in rows}) >= 2:
-                    pool = rows
-                    break
-        # one row per item: the first statement of it
+        if len({f.item for f in pool}) < 2:
+            pool = self._listed_after_group(q, docs, ranks)
         out, seen = [], set()
-        for f in pool:
-            if f.item not in seen:
+        for f in pool:  # one row per item: its first statement
+            if f.item not in seen and not (group and item_similarity(group, f.item) >= 0.9):
                 seen.add(f.item)
                 out.append(f)
         return out
+
+    def _listed_after_group(self, q: Query, docs, ranks) -> list[Figure]:
+        """Figures that follow the group's name in a passage that names it (best-ranked first)."""
+        by_chunk: dict[str, list[Figure]] = defaultdict(list)
+        for f in self._rows(docs):
+            if not self._conflicts(q, f):
+                by_chunk[self._chunk_key(f)].append(f)
+        chunks = [c for c in self.index.chunks if c.key in by_chunk]
+        chunks.sort(key=lambda c: (ranks.get(c.key, 99), c.doc, c.start))
+        for chunk in chunks:
+            at = _locate(q.group, chunk.text) if q.group else (0 if chunk.key in ranks else -1)
+            if at < 0:
+                continue
+            after = [f for f in by_chunk[chunk.key] if f.start >= chunk.start + at]
+            if len({f.item for f in after}) >= 2:
+                return after
+        return []
 
     def _rows(self, docs) -> list[Figure]:
         if docs is None:
@@ -530,6 +550,9 @@ class Answerer:
             return self._surplus(question, q, docs, ranks)
         if q.op == "remaining":
             return self._remaining(question, q, docs, ranks)
+        if not re.search(r"百分点", q.norm):
+            # the operands of a share, sum or difference are amounts (比重 names the result)
+            q = Query(**{**q.__dict__, "attribute": "amount"})
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             return _abstain(question, picked)
@@ -549,6 +572,8 @@ class Answerer:
                               citations=[cite])
             if _base(b) == 0:
                 return _abstain(question, f"{b.item}为零，无法计算占比。", cites)
+            if _base(a) > _base(b):
+                a, b = b, a  # a part is never larger than its whole (English word order)
             pct = _base(a) / _base(b) * 100
             text = (f"{a.item}{a.value_text}{a.unit}占{b.item}{b.value_text}{b.unit}的"
                     f"{fmt_decimal(pct)}%")
@@ -581,10 +606,14 @@ class Answerer:
 
     def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:
         """A percentage the report itself states for part-of-whole (…占一般公共预算支出的76.5%)."""
-        for f in self.rows_by_doc[part.doc]:
-            if f.unit != "%" or not (part.sent_start <= f.start < part.sent_end + 60):
+        rows = self.rows_by_doc[part.doc]
+        for f in rows:
+            if f.unit != "%" or not (part.end <= f.start < part.sent_end + 60):
                 continue
-            between = self.index.documents[part.doc].text[part.start:f.start]
+            # the percentage must belong to this part: no other amount stated in between
+            if any(g.measure == "amount" and part.end <= g.start < f.start for g in rows):
+                continue
+            between = self.index.documents[part.doc].text[part.end:f.start]
             if "占" in between and (whole.item[:4] in between or coverage(whole.item, between) > 0.6):
                 return f
         return None
@@ -630,8 +659,14 @@ class Answerer:
                               unit=f.unit, citations=_dedupe([self._cite(f), self._cite(done)]))
         return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")
 
+    def search(self, question: str, k: int = 5) -> list:
+        """Passages for a question, routed and worded as the answerer would search them."""
+        q = parse_question(validate_question(question), self.places)
+        docs, _ = self.route(q)
+        return self.retriever.retrieve(search_text(q), k, docs)
+
     def passages(self, question: str, q: Query, docs, k: int) -> Answer:
-        hits = self.retriever.retrieve(q.norm, k, docs)
+        hits = self.retriever.retrieve(search_text(q), k, docs)
         if not hits:
             return _abstain(question, "报告中没有找到与问题相关的内容。")
         cites = [_cite_chunk(h.chunk) for h in hits]
@@ -659,9 +694,8 @@ class Answerer:
         """'2023年1-9月全县教育支出5.14亿元，同比增长31.4%' using only words the cited sentence has."""
         text = self.index.documents[f.doc].text
         prefix = "".join(x for x in (f.period, f.scope) if x and x in cite.text)
-        if f.status in ("预算", "预计", "决算") and f.status not in prefix:
-            prefix = f.status + prefix
-        amount = f"{f.qualifier}{text[f.start:f.end]}"
+        status = f"（{f.status}数）" if f.status in ("预算", "预计") else ""
+        amount = f"{status}{f.qualifier}{text[f.start:f.end]}"
         change = ""
         if f.direction and f.change_start is not None and f.change_end is not None:
             change = text[f.change_start:f.change_end]
@@ -677,6 +711,16 @@ class Answerer:
 
 
 # --- module helpers -------------------------------------------------------------------------
+
+def _locate(phrase: str, text: str) -> int:
+    """Where the phrase (or its longest 2+ character piece) first occurs in text, or -1."""
+    for length in range(len(phrase), 1, -1):
+        for start in range(0, len(phrase) - length + 1):
+            at = text.find(phrase[start:start + length])
+            if at >= 0 and length >= min(4, len(phrase)):
+                return at
+    return -1
+
 
 def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
     return Answer(question, status="abstained", kind="none", answer=why, citations=cites or [])

@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 2  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # bump when figure extraction changes: figures are re-extracted
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000
@@ -32,6 +32,9 @@ class Settings:
     corpus_dir: Path = field(default_factory=lambda: _env_path("QA_CORPUS_DIR", PROJECT_ROOT / "corpus"))
     index_dir: Path = field(default_factory=lambda: _env_path("QA_INDEX_DIR", PROJECT_ROOT / "index"))
     model: str = field(default_factory=lambda: os.environ.get("QA_MODEL", DEFAULT_MODEL))
+    # passage-embedding cache; None keeps it inside the index folder (index/cache)
+    embed_cache_dir: Path | None = field(
+        default_factory=lambda: Path(os.environ["QA_EMBED_CACHE"]) if os.environ.get("QA_EMBED_CACHE") else None)
     top_k: int = 5
     # Candidates taken from each retriever before reciprocal-rank fusion.
     fusion_depth: int = 50

@@ -238,7 +238,8 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     if embedder is None:
         from .embed import Embedder
         embedder = Embedder(settings.model)
-    vectors, report.embedded_chunks = _embed_with_cache(index_dir, embedder, chunks, documents, progress)
+    cache_dir = settings.embed_cache_dir or index_dir / "cache"
+    vectors, report.embedded_chunks = _embed_with_cache(cache_dir, embedder, chunks, documents, progress)
     report.total_chunks = len(chunks)
     progress("writing index", 0.9)
     gen = _write_generation(index_dir, settings, embedder, documents, chunks, figures, vectors, file_meta)
@@ -259,11 +260,11 @@ def passage_text(chunk: Chunk, doc: Document) -> str:
     return f"{doc.title} {chunk.section}\n{chunk.text}"
 
 
-def _embed_with_cache(index_dir: Path, embedder, chunks: list[Chunk], documents: dict[str, Document],
+def _embed_with_cache(cache_dir: Path, embedder, chunks: list[Chunk], documents: dict[str, Document],
                       progress: Progress) -> tuple[np.ndarray, int]:
     texts = [passage_text(c, documents[c.doc]) for c in chunks]
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    cache = EmbeddingCache(index_dir / "cache", embedder.name)
+    cache = EmbeddingCache(cache_dir, embedder.name)
     found = cache.get(keys)
     missing = [i for i, k in enumerate(keys) if k not in found]
     if missing:

@@ -146,10 +146,11 @@ _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调�
 _PART_OF = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
-_NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|"
+_NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
                       r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
-_CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降")
-_CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|增幅|增速|降幅|变化|变动")
+_CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降|提高|提升|上调|调增|提标|多了|少了")
+_CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|增幅|增速|降幅|变化|变动|"
+                           r"提高了?多少|提升了?多少|上调了?多少|多了多少|少了多少")
 _AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
 _RATIO = re.compile(r"完成率|完成了?预算的|为预算的|预算的百分之|支付进度|执行进度|进度")
 _STANDARD = re.compile(r"标准|水平")
@@ -277,6 +278,17 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     if q.qtype == "superlative":
         q.group = _group_phrase(rest)
     return q
+
+
+def search_text(q: Query) -> str:
+    """The text to retrieve passages with: the question in report wording, plus the report
+    term for each asked item when the question used an everyday one (学校 -> 教育)."""
+    extra = []
+    for item in q.items or ([q.group] if q.group else []):
+        alts = variants(item, limit=2)
+        if len(alts) > 1:
+            extra.append(alts[1])
+    return " ".join([q.norm, *extra])
 
 
 def _question_type(rest: str) -> tuple[str, str]:
@@ -416,7 +428,9 @@ def _listed(rest: str) -> list[str]:
     (四本预算) expanded from the vocabulary; [] when the question names only the group."""
     listed = re.search(r"([^，。,]{2,}?(?:、[^，。,、]{2,}?)+)(?:这|那|等|中|里|哪|谁|，|,|$)", rest)
     if listed:
-        parts = [_clean(_GROUP_FILLER.sub("", p)) for p in listed.group(1).split("、")]
+        body = listed.group(1)
+        body = body[body.rfind("(") + 1:] if "(" in body else body
+        parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", p))) for p in body.split("、")]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             tail = re.search(r"(支出|收入|资金|债券|税)", rest[listed.end():])
@@ -430,7 +444,7 @@ def _listed(rest: str) -> list[str]:
 
 
 def _group_phrase(rest: str) -> str:
-    return _clean(_GROUP_FILLER.sub("", rest))
+    return _TRAILING.sub("", _clean(_GROUP_FILLER.sub("", rest)))
 
 
 def _share_head(parts: list[str]) -> list[str]:

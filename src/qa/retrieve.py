@@ -9,6 +9,7 @@ sum over retrievers of 1 / (rrf_k + rank).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,13 @@ class HybridRetriever:
         self.index = index
         self.embedder = embedder
         self.settings = settings or Settings()
+        # the query embedding is most of a question's cost; staff ask the same things again
+        self._query_vector = lru_cache(maxsize=2048)(self._embed_query)
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        v = np.asarray(self.embedder.encode_queries([query]), dtype=np.float32).reshape(1, -1)
+        v.setflags(write=False)
+        return v
 
     def _mask(self, docs: list[str] | None) -> np.ndarray | None:
         if not docs:
@@ -62,7 +70,7 @@ class HybridRetriever:
         n = len(self.index.chunks)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        q = query_vector if query_vector is not None else self.embedder.encode_queries([query])
+        q = query_vector if query_vector is not None else self._query_vector(query)
         q = np.asarray(q, dtype=np.float32).reshape(1, -1)
         mask = self._mask(docs)
         params = None
