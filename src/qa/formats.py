@@ -161,7 +161,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Bytes of a text report -> (text, encoding name).
 
     Tries, in order: a BOM (UTF-8/16/32); UTF-16 without BOM when there are NUL bytes; strict
-    UTF-8; UTF-16 without BOM and without ASCII; strict GB18030 (a superset of GBK/GB2312);
+    UTF-8; strict GB18030 (a superset of GBK/GB2312); UTF-16 without BOM and without ASCII;
     then charset-normalizer. Line endings are normalised to "\\n" (CRLF and lone CR); nothing
     else is changed, since offsets index the text.
     Raises FormatError for empty, binary, mixed-encoding or undecodable data.
@@ -201,16 +201,18 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
             if mixed is not None:
                 raise mixed from None
     if text is None:
-        found = _try_utf16_without_bom(data)
-        if found is not None:
-            text, encoding = found
-    if text is None:
+        # GB18030 before NUL-free UTF-16: a real report has line breaks and digits, which put NUL
+        # bytes into UTF-16, so NUL-free bytes are far more likely GBK text with some ASCII in it
         try:
             text, encoding = data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError as e:
-            damaged = _damaged_gb18030_error(data, e, name)
-            if damaged is not None:
-                raise damaged from None
+            found = _try_utf16_without_bom(data)
+            if found is not None:
+                text, encoding = found
+            else:
+                damaged = _damaged_gb18030_error(data, e, name)
+                if damaged is not None:
+                    raise damaged from None
     if text is None:
         text, encoding = _detect(data, name)
 
