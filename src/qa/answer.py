@@ -293,6 +293,11 @@ class Answerer:
 
     def _conflicts(self, q: Query, f: Figure) -> bool:
         doc = self.index.documents[f.doc]
+        if q.scope and "本级" in q.scope and not f.scope and "本级" not in f.section:
+            # an unlabelled figure is 本级 only if its paragraph says so before it
+            line_start = doc.text.rfind("\n", 0, f.start) + 1
+            if "本级" not in doc.text[line_start:f.start]:
+                return True
         return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
                 or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years))
 
@@ -503,7 +508,8 @@ class Answerer:
             text = (f"{win.item}增长更快：{self._describe(win, cites[0], True)}；"
                     f"{self._describe(lose, self._cite(lose), True)}")
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
-                          unit=win.change_unit, direction=win.direction, entity=win.item, citations=cites)
+                          unit=win.change_unit, direction=win.direction, entity=_asked_name(q, picked, win),
+                          citations=cites)
         if _dimension(a) != _dimension(b):
             return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
         less = bool(re.search(r"少|低|小", q.norm)) and not re.search(r"多|高|大", q.norm)
@@ -513,7 +519,7 @@ class Answerer:
             word = "等于"
         text = f"{win.item}{win.value_text}{win.unit}{word}{lose.item}{lose.value_text}{lose.unit}"
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
-                      direction=win.direction, entity=win.item, citations=cites)
+                      direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
 
     def _operands(self, q: Query, docs, ranks) -> list[Figure] | str:
         """One row per asked item, from the same report, preferring the same period and scope."""
@@ -720,6 +726,21 @@ def _locate(phrase: str, text: str) -> int:
             if at >= 0 and length >= min(4, len(phrase)):
                 return at
     return -1
+
+
+def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
+    """The winner of a comparison named as the question named it: its scope or year when the
+    question compares one item across scopes or years, else the asked phrase when it names
+    the item (城市低保 for 城市低保月人均保障水平), else the report's item."""
+    i = next((k for k, f in enumerate(picked) if f is win), 0)
+    if q.operand_scopes:
+        return q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
+    if q.operand_years:
+        return f"{q.operand_years[min(i, len(q.operand_years) - 1)]}年"
+    asked = q.items[i] if i < len(q.items) else ""
+    if asked and coverage(asked, win.item) >= 0.99:
+        return asked
+    return win.item
 
 
 def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
