@@ -138,6 +138,8 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None) ->
         return True  # a five-year total is not the figure of one year
     if not asked:
         return False
+    if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated for that span
+        return not (asked in (fig.period or "") or (asked == "五年" and "五年" in (fig.period or "")))
     have = period_key(fig.period)
     if not have:
         return asked == "全年" and False

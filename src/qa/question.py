@@ -149,6 +149,8 @@ _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举�
 _NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
                       r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
 _CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降|提高|提升|上调|调增|提标|多了|少了")
+_TO_LEVEL = re.compile(r"(提高|提|增加|增长|上调|调整|调增|降低|下调|减少)(到|至)")
+_SPAN = re.compile(r"“?(十[一二三四五六七八九]五)”?(?:期间|时期|以来)?|过去五年|五年来|近五年")
 _CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|增幅|增速|降幅|变化|变动|"
                            r"提高了?多少|提升了?多少|上调了?多少|多了多少|少了多少")
 _AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
@@ -168,7 +170,7 @@ _FILLER_WORDS = (
     r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计|预期|决算|"
     r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|领|发了|"
-    r"万亿元|亿元|万元|元|更|得|还得|比|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
+    r"万亿元|亿元|万元|元|更|得|还得|比|到|至|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
@@ -216,8 +218,12 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
                 rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级)", " ", rest)
     year_list = [int(y) for y in _YEAR.findall(rest)]
     q.years = sorted(set(year_list))
+    span = _SPAN.search(rest)
     m = _MONTHS.search(rest)
-    if m:
+    if span:
+        q.period = span.group(1) or "五年"
+        rest = _SPAN.sub(" ", rest)
+    elif m:
         q.period = f"{int(m.group(1))}-{int(m.group(2))}月"
     else:
         m = _UNTIL.search(rest)
@@ -314,6 +320,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "descriptive", ""
     if not _NUMERIC.search(rest) and re.search(r"什么|哪|怎|介绍|说明|讲", rest):
         return "descriptive", ""
+    if _TO_LEVEL.search(rest):
+        return "lookup", ""  # 提高到多少 asks the new level, not the change
     if _CHANGE.search(rest) and (not _AMOUNT_TOO.search(rest) or _CHANGE_ASKED.search(rest)):
         return "change", ""
     return "lookup", ""
