@@ -270,7 +270,7 @@ def test_app_answers_from_a_report_dropped_while_it_runs(work, tmp_path):
 
     try:
         _wait_for(up, START_TIMEOUT, f"app answering on {url}", proc, log)
-        client = Client(url, verbose=False)
+        client = Client(url, verbose=False, analytics_enabled=False)  # loopback only: no telemetry
         before = client.predict(NEW_QUESTION, api_name="/ask_record")
         assert not _cites_new_report(before)
 
