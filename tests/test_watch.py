@@ -148,8 +148,6 @@ def test_cli_watch_indexes_a_dropped_report_and_stops_on_sigint(work, tmp_path):
         _stop(proc)
 
 
-@pytest.mark.xfail(strict=True, reason="qa.cli._watch handles only KeyboardInterrupt: SIGTERM kills it "
-                                       "(exit -15); remove this mark once _watch turns SIGTERM into a clean stop")
 def test_cli_watch_stops_cleanly_on_sigterm(work, tmp_path):
     corpus, index = work
     log = tmp_path / "watch.log"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -70,10 +71,14 @@ def _watch(settings: Settings, interval: float) -> int:
     from .index import build_index
     from .ingest import corpus_signature
 
-    embedder = Embedder(settings.model)
-    seen = corpus_signature(settings.corpus_dir)
-    print(f"watching {settings.corpus_dir} every {interval:g}s (Ctrl-C to stop)", file=sys.stderr)
+    def stop(signum, frame):  # a service manager's SIGTERM ends the watch like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
+        embedder = Embedder(settings.model)
+        seen = corpus_signature(settings.corpus_dir)
+        print(f"watching {settings.corpus_dir} every {interval:g}s (Ctrl-C to stop)", file=sys.stderr)
         while True:
             time.sleep(interval)
             now = corpus_signature(settings.corpus_dir)

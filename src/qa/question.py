@@ -170,7 +170,7 @@ _FILLER_WORDS = (
     r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计|预期|决算|"
     r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|领|发了|"
-    r"万亿元|亿元|万元|元|更|得|还得|比|到|至|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
+    r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
@@ -292,9 +292,11 @@ def search_text(q: Query) -> str:
     extra = []
     for item in q.items or ([q.group] if q.group else []):
         alts = variants(item, limit=2)
-        if len(alts) > 1:
-            extra.append(alts[1])
-    return " ".join([q.norm, *extra])
+        extra.append(alts[1] if len(alts) > 1 else item)
+    if not q.wants_figure:
+        return " ".join([q.norm, *extra])
+    # a figure's item comes first and counts twice: what is asked outweighs how it is asked
+    return " ".join([*extra, *extra, q.norm])
 
 
 def _question_type(rest: str) -> tuple[str, str]:
