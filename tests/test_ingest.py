@@ -109,3 +109,20 @@ def test_metadata_from_text_and_sidecar(tmp_path):
         encoding="utf-8")
     doc = read_document(copy)
     assert doc.title == "县财政局2023年工作情况汇报" and doc.region == "某县" and doc.years == [2023]
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path):
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    with pytest.raises(IngestError, match="huge.txt.*over the 20 MB limit"):
+        read_document(big)
+
+
+def test_readme_in_a_corpus_folder_is_not_a_report(tmp_path):
+    from qa.ingest import discover
+
+    (tmp_path / "README.md").write_text("# 说明\n这个文件夹里是报告。" * 5, encoding="utf-8")
+    (tmp_path / FIRST_REPORT.name).write_bytes(FIRST_REPORT.read_bytes())
+    (tmp_path / "notes.meta.json").write_text("{}", encoding="utf-8")
+    assert [p.name for p in discover(tmp_path)] == [FIRST_REPORT.name]
