@@ -157,3 +157,21 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path, embedder):
     # the next build completes the update
     report = build_index(settings, embedder)
     assert report.swapped and len(load_index(settings.index_dir).documents) == len(reports)
+
+
+def test_engine_rebuilds_an_index_of_an_older_version(tmp_path, embedder):
+    from qa.engine import Engine
+    from qa.index import IndexOutdated
+
+    settings = Settings.from_args(corpus=_corpus(tmp_path, [FIRST_REPORT]), index=tmp_path / "index")
+    build_index(settings, embedder)
+    manifest = live_generation(settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["chunker_version"] -= 1
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexOutdated):
+        load_index(settings.index_dir)
+    with pytest.raises(IndexOutdated):
+        Engine.open(settings, build_if_missing=False, embedder=embedder)
+    engine = Engine.open(settings, embedder=embedder)  # the default upgrades it
+    assert engine.ask("2023年1-9月教育支出是多少").value == 5.14

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .answer import Answerer
 from .config import Settings
-from .index import BuildReport, Index, IndexUnusable, Progress, build_index, live_generation, load_index
+from .index import (BuildReport, Index, IndexOutdated, IndexUnusable, Progress, build_index, live_generation,
+                    load_index)
 from .records import Answer, Document, Figure
 from .retrieve import HybridRetriever
 
@@ -44,8 +45,13 @@ class Engine:
             if not build_if_missing:
                 raise IndexUnusable(f"no index in {engine.settings.index_dir}; build one with: qa index")
             engine.update(progress)
-        else:
+            return engine
+        try:
             engine._load()
+        except IndexOutdated:
+            if not build_if_missing:
+                raise
+            engine.update(progress)  # written by an older version: re-read (embeddings are cached)
         return engine
 
     @property
@@ -69,7 +75,9 @@ class Engine:
         with self._update_lock:
             report = build_index(self.settings, self.embedder, rebuild=rebuild, progress=progress,
                                  lock_timeout=lock_timeout)
-            if report.swapped or self._snapshot is None:
+            # reload also when another process (qa index --watch, a second app) swapped it
+            if report.swapped or self._snapshot is None or \
+                    live_generation(self.settings.index_dir) != self._snapshot.index.path:
                 self._load()
             return report
 

@@ -40,6 +40,10 @@ class IndexUnusable(RuntimeError):
     """An index that cannot be used; the message says what to do (usually: rebuild)."""
 
 
+class IndexOutdated(IndexUnusable):
+    """An index written by an older version of this program: a rebuild brings it up to date."""
+
+
 class BuildLocked(RuntimeError):
     """Another build holds the index lock."""
 
@@ -103,7 +107,7 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
     fmt = (manifest.get("format_version"), manifest.get("chunker_version"))
     want = (config.INDEX_FORMAT_VERSION, config.CHUNKER_VERSION)
     if fmt != want:
-        raise IndexUnusable(f"index in {index_dir} has format {fmt[0]}.{fmt[1]}, this program reads format "
+        raise IndexOutdated(f"index in {index_dir} has format {fmt[0]}.{fmt[1]}, this program reads format "
                             f"{want[0]}.{want[1]}; rebuild it with: qa index --rebuild --index {index_dir}")
     if expected_model and manifest["model"]["name"] != expected_model:
         raise IndexUnusable(f"index in {index_dir} was built with model '{manifest['model']['name']}', "
