@@ -68,8 +68,8 @@ def _print_build(report, settings: Settings) -> None:
 def _watch(settings: Settings, interval: float) -> int:
     """Poll the corpus folder and update the index when a report is added, changed or removed."""
     from .embed import Embedder
-    from .index import build_index
-    from .ingest import corpus_signature
+    from .index import BuildLocked, build_index
+    from .ingest import IngestError, corpus_signature
 
     def stop(signum, frame):  # a service manager's SIGTERM ends the watch like Ctrl-C
         raise KeyboardInterrupt
@@ -84,7 +84,11 @@ def _watch(settings: Settings, interval: float) -> int:
             now = corpus_signature(settings.corpus_dir)
             if now != seen:
                 seen = now
-                _print_build(build_index(settings, embedder, progress=_progress_bar(), lock_timeout=600), settings)
+                try:
+                    _print_build(build_index(settings, embedder, progress=_progress_bar(), lock_timeout=600),
+                                 settings)
+                except (IngestError, BuildLocked) as e:  # keep watching: the next change may fix it
+                    print(f"qa index --watch: {e}", file=sys.stderr)
     except KeyboardInterrupt:
         return 0
 
