@@ -139,11 +139,9 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None) ->
     if not asked:
         return False
     if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated for that span
-        return not (asked in (fig.period or "") or (asked == "五年" and "五年" in (fig.period or "")))
+        return asked not in (fig.period or "")
     have = period_key(fig.period)
-    if not have:
-        return asked == "全年" and False
-    return have != asked
+    return bool(have) and have != asked  # an unstated period is the report's own
 
 
 # --- formatting -----------------------------------------------------------------------------
