@@ -464,7 +464,7 @@ class Answerer:
             pool = self._listed_after_group(q, docs, ranks)
         out, seen = [], set()
         for f in pool:  # one row per item: its first statement
-            if f.item not in seen and not (group and item_similarity(group, f.item) >= 0.9):
+            if f.item not in seen and not _is_group_total(group, f.item):
                 seen.add(f.item)
                 out.append(f)
         return out
@@ -481,7 +481,9 @@ class Answerer:
             at = _locate(q.group, chunk.text) if q.group else (0 if chunk.key in ranks else -1)
             if at < 0:
                 continue
-            after = [f for f in by_chunk[chunk.key] if f.start >= chunk.start + at]
+            after = [f for f in by_chunk[chunk.key] if f.start >= chunk.start + at
+                     and (f.change_value is not None or q.by == "value")
+                     and not _is_group_total(q.group, f.item)]
             if len({f.item for f in after}) >= 2:
                 return after
         return []
@@ -717,6 +719,13 @@ class Answerer:
 
 
 # --- module helpers -------------------------------------------------------------------------
+
+def _is_group_total(group: str, item: str) -> bool:
+    """'税收' / '税收收入' is the family's total, not one of its members."""
+    if not group:
+        return False
+    return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计"))
+
 
 def _locate(phrase: str, text: str) -> int:
     """Where the phrase (or its longest 2+ character piece) first occurs in text, or -1."""
