@@ -613,7 +613,7 @@ class Answerer:
                       direction="增加" if diff >= 0 else "减少", citations=cites)
 
     def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:
-        """A percentage the report itself states for part-of-whole (…占一般公共预算支出的76.5%)."""
+        """A percentage the report itself states for part-of-whole (…占一般公共预算支出的N%)."""
         rows = self.rows_by_doc[part.doc]
         for f in rows:
             if f.unit != "%" or not (part.end <= f.start < part.sent_end + 60):
@@ -699,7 +699,7 @@ class Answerer:
         return Citation(f.doc, f.sent_start, f.sent_end, text[f.sent_start:f.sent_end], f.section)
 
     def _describe(self, f: Figure, cite: Citation, change_first: bool = False) -> str:
-        """'2023年1-9月全县教育支出5.14亿元，同比增长31.4%' using only words the cited sentence has."""
+        """'2023年1-9月全县教育支出X亿元，同比增长N%' using only words the cited sentence has."""
         text = self.index.documents[f.doc].text
         prefix = "".join(x for x in (f.period, f.scope) if x and x in cite.text)
         status = f"（{f.status}数）" if f.status in ("预算", "预计") else ""

@@ -261,7 +261,7 @@ def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         if um and any(t.startswith(d, um[1] - len(um[0])) for d in lex["duration_after_count"]):
             continue
         if um is None:
-            # a unit shared with the next number: 4.08和3.76个百分点 / 12.9%、3%
+            # a unit shared with the next number: 4.08和N个百分点 / N%、N%
             sm = re.match(r"\s*[和、与及]\s*(" + _NUM_RE.pattern + r")\s*", t[q:hi])
             if sm:
                 nu = _match_unit(t, q + sm.end())
@@ -510,8 +510,8 @@ def clean_item(seg: str) -> tuple[str, dict]:
     """Raw text before a number -> (item, info).
 
     info: 'scope' (last scope word, canonical), 'scope_only' (the text was only a scope word:
-    a breakdown such as 市本级44.7亿元), 'qualifier', 'periods' (period expressions seen),
-    'verb' (the text was only a verb: 节约339万元).
+    a breakdown such as 市本级X亿元), 'qualifier', 'periods' (period expressions seen),
+    'verb' (the text was only a verb: 节约X万元).
     """
     info: dict = {"scope": "", "scope_only": False, "qualifier": "", "periods": [], "verb": "",
                   "status_only": False, "status": ""}
@@ -530,7 +530,7 @@ def clean_item(seg: str) -> tuple[str, dict]:
         tail = _PER_PREFIX.sub("", s).strip("的从由较比到至 ")
         tail_core = _strip_trailing(_strip_leading(tail))[0]
         if tail_core in _lexicon().lex["baseline_items"]:
-            s = pieces[-2]  # 一般公共预算收入年初预算合计193.6亿元: the item precedes the period
+            s = pieces[-2]  # 一般公共预算收入年初预算合计X亿元: the item precedes the period
         elif not tail_core:
             # 补助标准从2024年的人均每年94元: the item is before the period
             s = re.sub(r"(从|由|较|比|到|至)$", "", pieces[-2]) + tail
@@ -555,28 +555,28 @@ def clean_item(seg: str) -> tuple[str, dict]:
     info["qualifier"] = info["qualifier"] or q2
     whole = s
     if s and any(w in s for w in _words("status_words")) and not _remove_status(s):
-        # 实际完成196.1亿元 / 预计执行…: only a status verb; the item is the sentence's subject
+        # 实际完成X亿元 / 预计执行…: only a status verb; the item is the sentence's subject
         info["verb"], info["status_only"] = s, True
         return "", info
     for w, st in sorted(_lexicon().lex["status_prefixes"].items(), key=lambda kv: -len(kv[0])):
         i = s.rfind(w)
         rest = s[i + len(w):] if i >= 0 else ""
         if i >= 0 and (_is_bare(rest) or _is_bare(re.sub("(?:总计|合计)$", "", rest))):
-            # 预期收入221.6亿元 / 政府性基金预算预期收入: that revenue, expected
+            # 预期收入X亿元 / 政府性基金预算预期收入: that revenue, expected
             s, info["status"] = s[:i] + rest, st
             break
     if s and not _remove_verbs(s):
-        info["verb"] = s  # 节约339万元 / 争取8.00亿元补充资本金: only a verb before the number
+        info["verb"] = s  # 节约X万元 / 争取X亿元补充资本金: only a verb before the number
         return "", info
     k = s.rfind("加上")
     if k > 0 and len(s) - k > 3:
-        # 地方收入加上上划中央收入580674万元: the figure is what is added; 加上年结转 is 加 + 上年结转
+        # 地方收入加上上划中央收入X万元: the figure is what is added; 加上年结转 is 加 + 上年结转
         s = s[k + 1:] if s.startswith("年", k + 2) else s[k + 2:]
     s = _cut_at_verbs(s)
     for v in _words("verbs"):
         rest = s[len(v) + 1:]
         if s.startswith(v + "的") and len(rest) >= 4 and not _is_bare(rest):
-            s = rest  # 全市统筹的社会保险基金预算收入: the verb phrase only qualifies it
+            s = rest  # 全县统筹的某项基金收入: the verb phrase only qualifies it
             break
     k = s.rfind("将")
     if 0 < k <= 5 and len(s) - k > 3:
@@ -584,7 +584,7 @@ def clean_item(seg: str) -> tuple[str, dict]:
     s = _strip_leading(s)
     s = s.strip(" ,;:、的")
     for w in _words("baseline_items"):
-        # 一般公共预算收入年初预算合计193.6亿元: the budget figure of 一般公共预算收入 (status 预算)
+        # 一般公共预算收入年初预算合计X亿元: the budget figure of 一般公共预算收入 (status 预算)
         if s.endswith(w) and s[: -len(w)].endswith(("收入", "支出", "资金", "基金", "经费")):
             s = s[: -len(w)]
             break
@@ -609,7 +609,7 @@ def _recipient(seg: str) -> str:
 
 def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
     """Noun phrase right after a unit: '15个乡镇文化站…' -> '乡镇文化站'; '100元护理补贴' ->
-    '护理补贴'; '1.5亿元的第五小学…项目' -> '第五小学…项目'. Returns (noun, end offset)."""
+    '护理补贴'; 'X亿元的第五小学…项目' -> '第五小学…项目'. Returns (noun, end offset)."""
     q = p
     if t.startswith("的", q):
         q += 1
@@ -651,7 +651,7 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
         k += 1
     noun = t[q:k]
     if count:
-        # '18个建设类项目地方政府新增债券资金17.5亿元', '300家重点税源企业联系制度': the counted
+        # '12个建设类项目新增债券资金X亿元', '300家重点税源企业联系制度': the counted
         # noun ends at its head; what follows names something else
         for h in _words("count_heads"):
             i = noun.find(h)
@@ -668,7 +668,7 @@ def _following_noun(t: str, p: int, hi: int, count: bool) -> tuple[str, int]:
 
 
 def _purpose_after(t: str, p: int, hi: int) -> str:
-    """'投入资金2.2亿元，支持老旧小区改造…' -> '老旧小区改造…' (the clause after the figure,
+    """'投入资金X亿元，支持老旧小区改造…' -> '老旧小区改造…' (the clause after the figure,
     when it starts with a purpose verb such as 用于/支持/推动)."""
     q = p
     while q < hi and t[q] in " ,，":
@@ -881,7 +881,7 @@ def _fenbie_subjects(t: str, a: int, cstart: int, clause_raw: str, nvals: int, u
     Returns (items, scopes, direction, scope): scopes is per value when the parts are scope
     words (全市和市本级税性比重分别提高…); direction is a change word after 分别, "ratio" for
     分别占…的, else None. The subject may lead the clause before ('总收入和…收入均超额完成…，
-    分别占预算调整数的106.24%和105.95%').
+    分别占预算调整数的N%和N%').
     """
     lex = _lexicon().lex
     k = clause_raw.rfind("分别")
@@ -1025,15 +1025,15 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
         d, dlen, level = _direction_at_end(seg, m.unit)
         if d:
             seg = seg[: len(seg) - dlen]
-        # ratio: 为预算的 / 占一般公共预算支出的 / 完成预算数520.8亿元的
+        # ratio: 为预算的 / 占一般公共预算支出的 / 完成预算数X亿元的
         ratio_of = bool(m.unit == "%" and _RATIO_OF.search(seg))
         if ratio_of:
             seg = seg[: _RATIO_OF.search(seg).start()]
         elif m.unit == "%" and re.match(r"(?:[,，]?)占[^,;:。]{1,30}$", _strip_leading(seg)) and rows:
-            ratio_of, seg = True, ""  # 占一般公共预算支出81.7% / 占…比重为61%
+            ratio_of, seg = True, ""  # 占一般公共预算支出N% / 占…比重为N%
         elif m.unit == "%" and seg == "的" and rows and rows[-1].baseline:
             ratio_of, seg = True, ""
-        # a comparison base: 较“十三五”期间的715.9亿元 (the same item in another period)
+        # a comparison base: 较“十三五”期间的X亿元 (the same item in another period)
         baseline = bool(not d and _BASELINE_OF.search(seg))
         if baseline:
             seg = ""
@@ -1052,7 +1052,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                 if base is not None:
                     item = base.item + item
         if baseline or item in lex["baseline_items"]:
-            # 完成预算数520.8亿元的98.6%: the budget figure of the item before (status 预算)
+            # 完成预算数X亿元的N%: the budget figure of the item before (status 预算)
             base = _base_for(rows, depth, need_free=False)
             if base is not None:
                 row.baseline = True
@@ -1061,7 +1061,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     row.prev_year = item in lex["previous_year_baselines"]
                 item = base.item
         if not item and info["status_only"]:
-            # 收入年初预算193.6亿元，实际完成196.1亿元: the status verb's subject is the item before
+            # 收入年初预算X亿元，实际完成X亿元: the status verb's subject is the item before
             base = _base_for(rows, depth, need_free=False) or (
                 _base_for(rows, depth - 1, need_free=False) if depth else None)
             item = base.item if base is not None else (prev_lead.item if prev_lead else "")
@@ -1079,7 +1079,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
         elif d and level:
             row.direction = d
         elif m.unit in ("%", "个百分点") and item:
-            # 压减“三公”经费31.7%: the change word leads the item
+            # 压减“三公”经费N%: the change word leads the item
             for w, dd in sorted(lex["leading_direction"].items(), key=lambda kv: -len(kv[0])):
                 if _strip_leading(re.sub(r"\s+", "", raw)).startswith(w) and len(item) > 1:
                     row.kind, row.direction, row.measure = "change", dd, "change"
@@ -1126,7 +1126,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
             if purpose:
                 item = purpose
         if not item and info["verb"] and row.kind == "level":
-            # only a verb before the number: 统筹4.6亿元，支持… / 节约339万元
+            # only a verb before the number: 统筹X亿元，支持… / 节约X万元
             purpose = _purpose_after(t, m.end, b)
             if purpose:
                 item = purpose
@@ -1147,29 +1147,29 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                                 item = prev.item[: -len(h)] + item
                                 break
                 if item == bare and prev.item.endswith(item) and len(prev.item) > len(item):
-                    item = prev.item  # 一般公共预算支出…，支出预算调整为712.9亿元: the same item
+                    item = prev.item  # 一般公共预算支出…，支出预算调整为X亿元: the same item
             if item in ("收入", "支出") and topic:
                 item = topic + item  # in a section on 政府性基金预算, 支出 is that budget's
         item = _resolve_generic(item, row, rows, prev_lead, topic, t[row.seg_start:m.start])
 
-        # scope breakdown: 其中：市本级44.7亿元，县区16.6亿元
+        # scope breakdown: 其中：市本级X亿元，县区X亿元
         if row.scope_only and not item:
             if row.kind == "level":
                 item = row.parent or (prev_lead.item if prev_lead else "")
             else:
                 base = _base_for(rows, depth, need_free=False)
                 item = base.item if base else ""
-        # 增速（14.9%）: a figure opening a parenthesis belongs to the words before it
+        # 增速（N%）: a figure opening a parenthesis belongs to the words before it
         if not item and not re.sub(r"\s+", "", raw) and m.start > a and t[m.start - 1] == "(":
             p0 = m.start - 1
             lo0 = max(_segment_start(t, a, p0), rows[-1].m.end if rows else a)
             item, _ = clean_item(t[lo0:p0])
-        # the item named earlier: 增加60元，达到885元 / 占比76.7% / 增长9.0%
+        # the item named earlier: 增加X元，达到X元 / 占比N% / 增长N%
         if not item:
             if row.kind == "change":
                 base = _base_for(rows, depth, need_free=True)
                 if m.unit in ("个百分点", "百分点"):
-                    # 比重达58.8%，…上升4个百分点: a change in points belongs to a percentage
+                    # 比重达N%，…上升N个百分点: a change in points belongs to a percentage
                     pct = next((r for r in reversed(rows) if r.m.unit == "%" and r.kind != "change"
                                 and r.depth == depth), None)
                     if pct is not None:
@@ -1182,7 +1182,7 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                 held = _base_for(rows, depth, need_free=False)
                 if (held is not None and m.unit == "%" and held.change is not None
                         and held.change.unit not in ("%", "个百分点", "百分点") and not held.pct_swapped):
-                    # 增加49.9亿元，增长11.4%: the figure carries the rate (what 增幅 asks);
+                    # 增加X亿元，增长N%: the figure carries the rate (what 增幅 asks);
                     # the amount change becomes a change row of the same item
                     rows.append(_Row(m=held.change, item=held.item, measure="change", kind="change",
                                      direction=held.direction, scope=held.scope, parent=held.parent,
@@ -1220,9 +1220,9 @@ def _read_sentence(t: str, a: int, b: int, prev_lead: _Row | None, topic: str = 
                     pitem, _ = clean_item(t[pstart:pc_end])
                 base = _base_for(rows, depth, need_free=False)
                 if row.direction and rows and rows[-1].m.unit == m.unit:
-                    base = rows[-1]  # 比重从15.8%提高到27.2%: the level the change started from
+                    base = rows[-1]  # 比重从N%提高到N%: the level the change started from
                 item = pitem or (base.item if base is not None else "")
-        # 收入预计增长3%，预期收入221.6亿元: the change stated first belongs to this figure
+        # 收入预计增长N%，预期收入X亿元: the change stated first belongs to this figure
         prev = rows[-1] if rows else None
         if (prev is not None and row.kind == "level" and item and prev.kind == "change" and not prev.merged
                 and prev.item == item and prev.depth == depth
@@ -1313,8 +1313,8 @@ def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | N
     * a use of money named by its verb alone (全年支出, 安排使用) is the use of the sentence's subject
       (存量资金支出);
     * a total of a project list (总投资, 资金总额) belongs to the projects counted just before;
-    * a generic noun right after a count (7个领域81个项目, 5个重点项目4.43亿元资金) takes the count's noun;
-    * an amount named inside the count before it (普通高中生享受国家助学金人数1510人，发放国家助学金151万元)
+    * a generic noun right after a count (7个领域81个项目, 5个重点项目X亿元资金) takes the count's noun;
+    * an amount named inside the count before it (普通高中生享受国家助学金人数N人，发放国家助学金X万元)
       is that group's (普通高中生国家助学金);
     * a count named by its verbs alone (对…小微企业和个体工商户已减免到位16户) counts the verbs' object.
     """
@@ -1355,7 +1355,7 @@ def _resolve_generic(item: str, row: _Row, rows: list[_Row], prev_lead: _Row | N
         base = _base_for(rows, row.depth, need_free=False) or prev_lead
         if base is not None and base.item and not _is_generic(base.item) and not _is_bare(base.item):
             if "支出" in item and base.item.endswith("收入"):
-                return base.item[:-2] + "支出"  # …收入预算12147万元，安排支出12147万元
+                return base.item[:-2] + "支出"  # …收入预算X万元，安排支出X万元
             return base.item + item
     if item in lex["project_totals"]:
         proj = next((r for r in reversed(rows) if r.measure == "count"
@@ -1556,7 +1556,7 @@ def extract_figures(doc: Document) -> list[Figure]:
         # lead-in period/scope/status of the sentence text before each figure
         for r in rows:
             lead = t[a:r.from_pos if r.from_pos is not None else r.m.start]
-            for o in rows:  # 市本级44.1亿元，县区24.8亿元: a breakdown's scope is its own
+            for o in rows:  # 市本级X亿元，县区X亿元: a breakdown's scope is its own
                 if o.scope_only and o is not r and o.m.start < r.m.start:
                     lead = lead[: o.seg_start - a] + " " * (o.m.start - o.seg_start) + lead[o.m.start - a:]
             if r.depth == 0:  # a note in parentheses (主要原因是2024年…) sets nothing for what follows
@@ -1564,7 +1564,7 @@ def extract_figures(doc: Document) -> list[Figure]:
             # nor does a stated reason: …主要原因是县市编制2025年预算时…；/ 因…补助县区等，
             lead = _note_re().sub("", lead)
             ps = find_periods(lead)
-            # 比2018年增长 / 较“十三五”期间的715.9亿元: a period compared against is the
+            # 比2018年增长 / 较“十三五”期间的X亿元: a period compared against is the
             # baseline's own, not the period of the figures around it
             compared = [p for p in ps if _is_compared(lead, p.start())]
             ps = compared[-1:] if r.baseline and compared else [p for p in ps if p not in compared]
@@ -1590,7 +1590,7 @@ def extract_figures(doc: Document) -> list[Figure]:
                 if st:
                     para_state["status"] = st
             if r.of is not None and id(r.of) in stated:
-                # 比上年实际完成数减少142,239万元: a change of a figure is of its status, and of its
+                # 比上年实际完成数减少X万元: a change of a figure is of its status, and of its
                 # period and scope unless the words in between name their own (十年增加近70万亿元)
                 between = t[r.of.m.end:r.m.start]
                 o_period, o_year, o_scope, status = stated[id(r.of)]

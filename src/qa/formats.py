@@ -634,7 +634,7 @@ _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "
                     "cp936": "gb18030", "euc-cn": "gb18030", "csgb2312": "gb18030", "gb18030": "gb18030",
                     "utf8": "utf-8", "unicode": "utf-8", "big5": "big5hkscs"}
 # Whitespace with a line break next to a Chinese character or punctuation mark is a wrap of
-# the HTML source, not a space in the text ("完成\n    12.34亿元" is "完成12.34亿元").
+# the HTML source, not a space in the text ("完成\n    X亿元" is "完成X亿元").
 _CJK_CLASS = r"[\u2014\u2018-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
 _CJK_WRAP = re.compile(rf"(?<={_CJK_CLASS})\s*\n\s*|\s*\n\s*(?={_CJK_CLASS})")
 _SPACES = re.compile(r"\s+")

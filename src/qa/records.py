@@ -64,7 +64,7 @@ class Figure:
 
     `start:end` spans the number and its unit; `sent_start:sent_end` the sentence (clause
     group) it is stated in. `value` is the number as written (qualifiers stripped), in `unit`.
-    A change stated with the figure (同比增长31.4%) is carried in change_*; a change stated
+    A change stated with the figure (同比增长N%) is carried in change_*; a change stated
     on its own (增长5%) is a row with measure "change" whose value is the change magnitude.
     """
 

@@ -1,6 +1,6 @@
 """Tokenize Chinese finance text for BM25: jieba + the project's finance dictionary.
 
-Numbers with their units (5.14亿元, 31.4%, 1-9月, 2023年) are cut out first so they stay single
+Numbers with their units (X亿元, N%, 1-9月, 2023年) are cut out first so they stay single
 tokens; the rest goes through jieba's search mode, which yields a dictionary term whole *and* its
 parts (一般公共预算收入 -> 一般公共预算收入, 一般, 公共, 预算, 收入), so a question that uses
 only part of a term still matches.

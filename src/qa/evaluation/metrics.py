@@ -32,7 +32,7 @@ _NUMBER = re.compile(r"[-+−]?\d+(?:\.\d+)?")
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number in a base unit: 5.14亿元 -> Quantity(514000000, '元', decimals=2, scale=1e8)."""
+    """A number in a base unit: X.YZ亿元 -> Quantity(X.YZ × 1e8, '元', decimals=2, scale=1e8)."""
 
     magnitude: Decimal  # in the base unit
     base: str  # 元, %, pp, 人, 个 … ('' when no unit)
@@ -73,7 +73,7 @@ def parse_number(text: str | float | int | Decimal | None) -> tuple[Decimal, int
     """A written number -> (value, decimals as written, the rest of the string).
 
     Accepts floats from answer records, '1,234.5', full-width digits, qualifiers (约/近/超),
-    a trailing unit ('5.14亿元' -> rest '亿元') and small Chinese numerals. None if no number.
+    a trailing unit ('X亿元' -> rest '亿元') and small Chinese numerals. None if no number.
     """
     if text is None or isinstance(text, bool):
         return None
@@ -109,7 +109,7 @@ def parse_number(text: str | float | int | Decimal | None) -> tuple[Decimal, int
 
 def parse_quantity(value: str | float | int | Decimal | None, unit: str | None) -> Quantity | None:
     """A value and its unit -> Quantity in the base unit. A unit left inside the value
-    ('5.14亿元' with unit None) is used. None when the value is not a number."""
+    ('X亿元' with unit None) is used. None when the value is not a number."""
     parsed = parse_number(value)
     if parsed is None:
         return None
@@ -124,7 +124,7 @@ def values_match(pred_value, pred_unit: str | None, gold_value, gold_unit: str |
                  computed: bool = False) -> bool:
     """True when a predicted value equals the gold value after unit normalisation.
 
-    Scales must agree (5.14亿元 == 51400万元 != 5.14万元); base units must agree unless the gold
+    Scales must agree (X亿元 == X×10⁴万元 != X万元); base units must agree unless the gold
     has none. For computed gold values (arithmetic) a rounding tolerance applies: 0.5 % relative
     or one unit in the last decimal the gold states, whichever is larger.
     """
@@ -171,7 +171,7 @@ _NEGATION = re.compile(r"(没有|不是|并非|并未|未|没|无|非|not|no|did
 def direction_in_text(text: str | None) -> str | None:
     """The direction class of the first un-negated direction word in a gold answer text.
 
-    '同比下降8.2%' -> 'down'; '没有增长，同比下降11.7%' -> 'down' (没有增长 is skipped).
+    '同比下降N%' -> 'down'; '没有增长，同比下降N%' -> 'down' (没有增长 is skipped).
     """
     if not text:
         return None
