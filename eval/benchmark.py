@@ -95,11 +95,8 @@ def question_file(dest: Path, docs: set[str] | None, n: int) -> Path:
 
 
 def _percentile(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    pos = (len(xs) - 1) * p / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    from qa.evaluation.metrics import percentile as metric_percentile  # one definition, the scorer's
+    return metric_percentile(xs, p)
 
 
 def _manifest(index: Path) -> dict:

@@ -162,11 +162,8 @@ def run_askers(ask: Callable[[int, str], dict], pool: list[tuple[str, str]], cli
 
 
 def percentile(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    pos = (len(xs) - 1) * p / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    from qa.evaluation.metrics import percentile as metric_percentile  # one definition, the scorer's
+    return metric_percentile(xs, p)
 
 
 def summarise(name: str, pool: list, samples: list[Sample], wall: float, stuck: int,

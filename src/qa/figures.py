@@ -36,11 +36,7 @@ from typing import Iterable
 
 from .records import Document, Figure
 
-try:  # the section parser is owned by qa.segment; degrade to no sections without it
-    from .segment import parse_sections, section_path_at
-except ImportError:  # pragma: no cover - only while segment.py is being written
-    parse_sections = None  # type: ignore[assignment]
-    section_path_at = None  # type: ignore[assignment]
+from .segment import parse_sections, section_path_at, trim_span
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -331,7 +327,7 @@ def split_sentences(t: str) -> list[tuple[int, int, int]]:
                     and nxt.strip() and not _HEADING_START.match(nxt))
             if not soft:
                 if t[start:i].strip():
-                    spans.append(_trim(t, start, i) + (para,))
+                    spans.append(trim_span(t, start, i) + (para,))
                 para += 1
                 start = i + 1
             line_start = i + 1
@@ -340,19 +336,11 @@ def split_sentences(t: str) -> list[tuple[int, int, int]]:
             while j < n and t[j] in "”’)」』":
                 j += 1
             if t[start:j].strip():
-                spans.append(_trim(t, start, j) + (para,))
+                spans.append(trim_span(t, start, j) + (para,))
             start = j
             i = j - 1
         i += 1
     return spans
-
-
-def _trim(t: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and t[a].isspace():
-        a += 1
-    while b > a and t[b - 1].isspace():
-        b -= 1
-    return a, b
 
 
 # ---------------------------------------------------------------------------
@@ -1522,12 +1510,10 @@ def extract_figures(doc: Document) -> list[Figure]:
     """
     text = doc.text
     t = normalize_text(text)
-    sections = []
-    if parse_sections is not None:
-        try:
-            sections = parse_sections(text)
-        except Exception:  # noqa: BLE001 - a heading parser bug must not lose the figures
-            sections = []
+    try:
+        sections = parse_sections(text)
+    except Exception:  # noqa: BLE001 - a heading parser bug must not lose the figures
+        sections = []
     out: list[Figure] = []
     para_state: dict = {}
     cur_para = -1

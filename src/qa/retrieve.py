@@ -45,8 +45,9 @@ class HybridRetriever:
     def _mask(self, docs: list[str] | None) -> np.ndarray | None:
         if not docs:
             return None
-        wanted = {i for i, n in enumerate(self.index.doc_names) if n in set(docs)}
-        return np.isin(self.index.chunk_docs, list(wanted))
+        names = set(docs)
+        wanted = [i for i, n in enumerate(self.index.doc_names) if n in names]
+        return np.isin(self.index.chunk_docs, wanted)
 
     def bm25_ranking(self, query: str, docs: list[str] | None = None, depth: int | None = None) -> np.ndarray:
         """Chunk indices, best first, with a positive BM25 score. Shape (<= depth,)."""

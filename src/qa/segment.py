@@ -117,14 +117,15 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for m in _SENT_END.finditer(text, start, end):
         stop = m.start() if m.group() == "\n" else m.end()
         if text[pos:stop].strip():
-            spans.append(_trim(text, pos, stop))
+            spans.append(trim_span(text, pos, stop))
         pos = m.end()
     if pos < end and text[pos:end].strip():
-        spans.append(_trim(text, pos, end))
+        spans.append(trim_span(text, pos, end))
     return spans
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """(a, b) narrowed so text[a:b] has no leading or trailing whitespace."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
