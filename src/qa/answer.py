@@ -9,6 +9,7 @@ row survives, the answer abstains and says what was sought. Descriptive question
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -182,6 +183,7 @@ class Answerer:
             self.rows_by_doc[f.doc].append(f)
             for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
+        self._chunk_by_key = {c.key: c for c in index.chunks}
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:
             self._chunk_starts[c.doc].append((c.start, c.key))
@@ -339,17 +341,12 @@ class Answerer:
         return old
 
     def _chunk_key(self, f: Figure) -> str:
+        """Key of the chunk the figure stands in (the last chunk starting at or before it)."""
         starts = self._chunk_starts.get(f.doc, [])
-        lo, hi = 0, len(starts) - 1
-        key = starts[0][1] if starts else ""
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            if starts[mid][0] <= f.start:
-                key = starts[mid][1]
-                lo = mid + 1
-            else:
-                hi = mid - 1
-        return key
+        if not starts:
+            return ""
+        i = bisect.bisect_right(starts, (f.start, "\uffff")) - 1
+        return starts[max(i, 0)][1]
 
     def best_rows(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int]) -> list[Scored]:
         """The best-matching row, plus rows of the same item for other periods/scopes/statuses
@@ -475,7 +472,7 @@ class Answerer:
         for f in self._rows(docs):
             if not self._conflicts(q, f):
                 by_chunk[self._chunk_key(f)].append(f)
-        chunks = [c for c in self.index.chunks if c.key in by_chunk]
+        chunks = [self._chunk_by_key[k] for k in by_chunk if k in self._chunk_by_key]
         chunks.sort(key=lambda c: (ranks.get(c.key, 99), c.doc, c.start))
         for chunk in chunks:
             at = _locate(q.group, chunk.text) if q.group else (0 if chunk.key in ranks else -1)
