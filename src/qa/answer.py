@@ -32,6 +32,9 @@ _STOCK = re.compile(r"滚存结余|累计结余|年末结余|历年结余|结余
 # 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
+# words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
+_ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
+CONTEXT_WEIGHT = 0.78  # a phrase found whole in the clause before a number, not in its item
 
 
 # --- item similarity ------------------------------------------------------------------------
@@ -62,16 +65,31 @@ def coverage(a: str, b: str) -> float:
 
 def item_similarity(phrase: str, item: str) -> float:
     """How well a question's item phrase names a row's item, 0..1 (synonyms considered)."""
+    bare = _ATTRIBUTE_TAIL.sub("", item)
+    names = (item, bare) if len(bare) >= 2 and bare != item else (item,)
     best = 0.0
     for v in variants(phrase):
-        s = 0.65 * coverage(v, item) + 0.35 * coverage(item, v)
-        head = _HEAD.search(item)
-        if head and head.group(1) not in v and coverage(v, item) < 1.0:
-            s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
-        best = max(best, s)
+        for name in names:
+            s = 0.65 * coverage(v, name) + 0.35 * coverage(name, v)
+            head = _HEAD.search(name)
+            if head and head.group(1) not in v and coverage(v, name) < 1.0:
+                s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
+            best = max(best, s)
         if best >= 0.999:
             break
     return best
+
+
+def context_similarity(phrase: str, context: str) -> float:
+    """How well the phrase is said in the clause before a number (0..CONTEXT_WEIGHT).
+
+    Extracted items are short (投入资金, 核减金额); the clause that leads to the number often
+    names what the question calls the item (推动教育…，投入资金N亿元). Only the phrase's
+    coverage counts: a clause is long, so how much of it the phrase covers says nothing.
+    """
+    if len(phrase) < 2 or not context:
+        return 0.0
+    return CONTEXT_WEIGHT * max(coverage(v, context) for v in variants(phrase))
 
 
 def _bigrams(s: str) -> set[str]:
@@ -183,6 +201,11 @@ class Answerer:
             self.rows_by_doc[f.doc].append(f)
             for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
+        self.context: list[str] = _clause_contexts(index)
+        self.bigram_context: dict[str, set[int]] = defaultdict(set)
+        for i, c in enumerate(self.context):
+            for g in _bigrams(c):
+                self.bigram_context[g].add(i)
         self._chunk_by_key = {c.key: c for c in index.chunks}
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:
@@ -274,16 +297,19 @@ class Answerer:
         for v in variants(phrase):
             for g in _bigrams(v):
                 ids |= self.bigram_rows.get(g, set())
+        in_context = self._context_ids(phrase)
         allowed = set(docs) if docs else None
         out = []
-        for i in ids:
+        for i in ids | in_context:
             f = self.index.figures[i]
             if allowed is not None and f.doc not in allowed:
                 continue
-            s = item_similarity(phrase, f.item)
+            s = item_similarity(phrase, f.item) if i in ids else 0.0
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
+            if i in in_context and s < MATCH_THRESHOLD:
+                s = max(s, context_similarity(phrase, self.context[i]))
             if s < MATCH_THRESHOLD - 0.15:
                 continue
             if strict and self._conflicts(q, f):
@@ -291,6 +317,22 @@ class Answerer:
             s += self._context_bonus(q, f, ranks)
             out.append(Scored(f, s))
         out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
+        return out
+
+    def _context_ids(self, phrase: str) -> set[int]:
+        """Rows whose leading clause holds most of the character pairs of the phrase (or of
+        one of its synonym variants)."""
+        if len(phrase) < 3:
+            return set()
+        out: set[int] = set()
+        for v in variants(phrase):
+            grams = _bigrams(v)
+            counts: dict[int, int] = defaultdict(int)
+            for g in grams:
+                for i in self.bigram_context.get(g, ()):
+                    counts[i] += 1
+            need = max(2, int(0.7 * len(grams) + 0.5))
+            out |= {i for i, n in counts.items() if n >= need}
         return out
 
     def _conflicts(self, q: Query, f: Figure) -> bool:
@@ -716,6 +758,32 @@ class Answerer:
 
 
 # --- module helpers -------------------------------------------------------------------------
+
+def _clause_contexts(index: Index) -> list[str]:
+    """For each row, its sentence's text before the number, from where the previous row of a
+    different item ended (so an enumeration's items do not bleed into each other)."""
+    out = [""] * len(index.figures)
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(index.figures):
+        by_doc[f.doc].append(i)
+    for doc, ids in by_doc.items():
+        text = index.documents[doc].text if doc in index.documents else ""
+        ids.sort(key=lambda i: index.figures[i].start)
+        for n, i in enumerate(ids):
+            f = index.figures[i]
+            begin = f.sent_start
+            for j in reversed(ids[:n]):
+                g = index.figures[j]
+                if g.sent_start != f.sent_start or g.start >= f.start:
+                    if g.end <= f.sent_start:
+                        break
+                    continue
+                if g.item != f.item:
+                    begin = max(begin, g.change_end or g.end, g.end)
+                    break
+            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[begin:f.start])
+    return out
+
 
 def _is_group_total(group: str, item: str) -> bool:
     """'税收' / '税收收入' is the family's total, not one of its members."""
