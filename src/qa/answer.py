@@ -509,7 +509,9 @@ class Answerer:
         return out
 
     def _listed_after_group(self, q: Query, docs, ranks) -> list[Figure]:
-        """Figures that follow the group's name in a passage that names it (best-ranked first)."""
+        """The list of figures that the group's name introduces, in the best-ranked passage
+        that names the group: the enumeration (see `_enumeration`) holding the first figure
+        after the name."""
         by_chunk: dict[str, list[Figure]] = defaultdict(list)
         for f in self._rows(docs):
             if not self._conflicts(q, f):
@@ -523,9 +525,53 @@ class Answerer:
             after = [f for f in by_chunk[chunk.key] if f.start >= chunk.start + at
                      and (f.change_value is not None or q.by == "value")
                      and not _is_group_total(q.group, f.item)]
+            if not after:
+                continue
+            run = [f for f in self._enumeration(after[0]) if not _is_group_total(q.group, f.item)
+                   and (f.change_value is not None or q.by == "value") and not self._conflicts(q, f)]
+            if len({f.item for f in run}) >= 2:
+                return run
             if len({f.item for f in after}) >= 2:
                 return after
+        # the group is worded differently in the report (学校建设项目 for 校建投入): the longest
+        # list in the best passage, when that passage says most of the group's words
+        top = chunks[0] if chunks and ranks.get(chunks[0].key) == 0 else None
+        if top is not None and q.group and coverage(q.group, top.text) >= 0.5:
+            runs = [[f for f in self._enumeration(g) if self._chunk_key(f) == top.key and not self._conflicts(q, f)]
+                    for g in by_chunk[top.key] if _listable(g)]
+            best = max(runs, key=lambda r: len({f.item for f in r}), default=[])
+            if len({f.item for f in best}) >= 3:
+                return best
         return []
+
+    def _enumeration(self, f: Figure) -> list[Figure]:
+        """The run of figures listed together with f: same paragraph, same kind of quantity,
+        each a different item, joined by list punctuation with no 其中 (a sub-list) between."""
+        rows = [g for g in self.rows_by_doc[f.doc] if _listable(g) and _dimension(g) == _dimension(f)]
+        rows.sort(key=lambda g: g.start)
+        if f not in rows:
+            return [f]
+        text = self.index.documents[f.doc].text
+        i = j = rows.index(f)
+
+        def joined(a: Figure, b: Figure) -> bool:
+            gap = text[max(a.end, a.change_end or 0):b.start]
+            if len(gap) > 60 or "\n" in gap or "其中" in gap or a.item == b.item or a.measure != b.measure:
+                return False
+            ends = [gap.rfind(c) for c in "。：:"]
+            if max(ends) < 0:
+                return True
+            # a new sentence continues the list only in the same words (投资X用于A。投资Y的B)
+            lead_b = gap[max(ends) + 1:].lstrip()[:2]
+            cut = max(text.rfind(c, a.sent_start, a.start) for c in "。；;，,、：:")
+            lead_a = text[max(cut + 1, a.sent_start):a.start].lstrip()[:2]
+            return len(lead_b) == 2 and lead_a == lead_b
+
+        while i > 0 and joined(rows[i - 1], rows[i]):
+            i -= 1
+        while j + 1 < len(rows) and joined(rows[j], rows[j + 1]):
+            j += 1
+        return rows[i:j + 1]
 
     def _rows(self, docs) -> list[Figure]:
         if docs is None:
@@ -783,6 +829,11 @@ def _clause_contexts(index: Index) -> list[str]:
                     break
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[begin:f.start])
     return out
+
+
+def _listable(f: Figure) -> bool:
+    """A figure that can be a member of a list of items (an amount, standard or count)."""
+    return f.measure in ("amount", "standard", "count") and f.unit not in ("%", "个百分点")
 
 
 def _is_group_total(group: str, item: str) -> bool:
