@@ -35,6 +35,7 @@ _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|�
 # words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
 _ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
 CONTEXT_WEIGHT = 0.78  # a phrase found whole in the clause before a number, not in its item
+_SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
 # --- item similarity ------------------------------------------------------------------------
@@ -546,7 +547,7 @@ class Answerer:
 
     def _enumeration(self, f: Figure) -> list[Figure]:
         """The run of figures listed together with f: same paragraph, same kind of quantity,
-        each a different item, joined by list punctuation with no 其中 (a sub-list) between."""
+        each a different item, joined by list punctuation with no 其中/主要用于 (a sub-list) between."""
         rows = [g for g in self.rows_by_doc[f.doc] if _listable(g) and _dimension(g) == _dimension(f)]
         rows.sort(key=lambda g: g.start)
         if f not in rows:
@@ -556,8 +557,8 @@ class Answerer:
 
         def joined(a: Figure, b: Figure) -> bool:
             gap = text[max(a.end, a.change_end or 0):b.start]
-            if len(gap) > 60 or "\n" in gap or "其中" in gap or a.item == b.item or a.measure != b.measure:
-                return False
+            if len(gap) > 60 or "\n" in gap or _SUBLIST.search(gap) or a.item == b.item or a.measure != b.measure:
+                return False  # 其中/主要用于 … open a list of parts: what precedes is their total
             ends = [gap.rfind(c) for c in "。：:"]
             if max(ends) < 0:
                 return True
