@@ -17,7 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from .index import Index
-from .question import Query, parse_question, search_text, validate_question, variants
+from .figures import to_base
+from .question import Query, parse_question, search_text, validate_question, variants, vocabulary
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
@@ -34,7 +35,7 @@ _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加�
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 # words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
 _ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
-CONTEXT_WEIGHT = 0.78  # a phrase found whole in the clause before a number, not in its item
+CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not in its item
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
@@ -530,9 +531,11 @@ class Answerer:
                 continue
             run = [f for f in self._enumeration(after[0]) if not _is_group_total(q.group, f.item)
                    and (f.change_value is not None or q.by == "value") and not self._conflicts(q, f)]
+            if q.count and len({f.item for f in run}) != q.count:
+                continue  # 七项 said: a list of another length is another list
             if len({f.item for f in run}) >= 2:
                 return run
-            if len({f.item for f in after}) >= 2:
+            if len({f.item for f in after}) >= 2 and not q.count:
                 return after
         # the group is worded differently in the report (学校建设项目 for 校建投入): the longest
         # list in the best passage, when that passage says most of the group's words
@@ -540,6 +543,8 @@ class Answerer:
         if top is not None and q.group and coverage(q.group, top.text) >= 0.5:
             runs = [[f for f in self._enumeration(g) if self._chunk_key(f) == top.key and not self._conflicts(q, f)]
                     for g in by_chunk[top.key] if _listable(g)]
+            if q.count:
+                runs = [r for r in runs if len({f.item for f in r}) == q.count]
             best = max(runs, key=lambda r: len({f.item for f in r}), default=[])
             if len({f.item for f in best}) >= 3:
                 return best
@@ -559,6 +564,9 @@ class Answerer:
             gap = text[max(a.end, a.change_end or 0):b.start]
             if len(gap) > 60 or "\n" in gap or _SUBLIST.search(gap) or a.item == b.item or a.measure != b.measure:
                 return False  # 其中/主要用于 … open a list of parts: what precedes is their total
+            semi = max(gap.find("；"), gap.find(";"))
+            if semi >= 0 and len(re.findall(r"[\u4e00-\u9fff]", gap[:semi].replace(a.item, ""))) >= 4:
+                return False  # a clause closes the list before the ；(…480万元，优先支持X；安排Y)
             ends = [gap.rfind(c) for c in "。：:"]
             if max(ends) < 0:
                 return True
@@ -644,14 +652,67 @@ class Answerer:
             return self._surplus(question, q, docs, ranks)
         if q.op == "remaining":
             return self._remaining(question, q, docs, ranks)
+        if q.op == "total":
+            return self._total(question, q, docs, ranks)
         if not re.search(r"百分点", q.norm):
             # the operands of a share, sum or difference are amounts (比重 names the result)
             q = Query(**{**q.__dict__, "attribute": "amount"})
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
+            if q.op == "sum" and q.items and not q.count:
+                # 给A和B减免的租金一共多少: often one stated total for both
+                joined = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "items": ["".join(q.items)]})
+                whole = self.lookup(question, joined, docs, ranks)
+                if whole.status == "answered":
+                    return whole
             return _abstain(question, picked)
         if len(picked) < 2:
             return _abstain(question, f"计算需要两个数字，报告中只找到{picked[0].item}。", [self._cite(picked[0])])
+        return self._add_up(question, q, picked) if q.op == "sum" else self._combine(question, q, picked)
+
+    def _add_up(self, question: str, q: Query, picked: list[Figure]) -> Answer:
+        """Sum of amounts, each operand cited; amounts of different kinds are not added."""
+        if len({_dimension(f) for f in picked}) > 1:
+            return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
+        unit = picked[0].unit if len({f.unit for f in picked}) == 1 else _largest_common_unit(picked)
+        total = sum((_base(f) for f in picked), Decimal(0))
+        value = _from_base(total, unit)
+        terms = " + ".join(f"{f.item}{f.value_text}{f.unit}" for f in picked)
+        text = f"{terms} = {fmt_decimal(value)}{unit}"
+        return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)), unit=unit,
+                      citations=_dedupe([self._cite(f) for f in picked]))
+
+    def _total(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X一共多少': the total the report states for X, else X's members added up (the
+        vocabulary's members of a family like 三公经费, or the list the report gives for X).
+        When the question counts the items (七项), the list must have that many."""
+        phrase = q.items[0] if q.items else q.group
+        if not q.count:
+            stated = self.best_rows(phrase, q, docs, ranks)
+            if stated and item_similarity(phrase, stated[0].fig.item) >= MATCH_THRESHOLD:
+                return self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
+        family = _family_of(phrase)
+        if family:
+            fq = Query(**{**q.__dict__, "items": list(family), "op": "sum"})
+            picked = self._operands(fq, docs, ranks)
+            if not isinstance(picked, str) and len(picked) == len(family):
+                return self._add_up(question, q, picked)
+        gq = Query(**{**q.__dict__, "group": phrase, "by": "value"})
+        members = [f for f in self._group_members(gq, docs, ranks) if self._measure_fit(gq, f) >= 0]
+        members = _same_dimension(members)
+        if q.count and len(members) != q.count:
+            return _abstain(question, f"报告中没有找到正好{q.count}项的{phrase}清单（找到{len(members)}项）。",
+                            [self._cite(f) for f in members[:3]])
+        if len(members) >= 2 and not _has_subtotals(members, self.index.documents[members[0].doc].text):
+            return self._add_up(question, q, members)
+        if not q.count:  # 一共 as a plain word: 一共为企业减负多少
+            said = self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
+            if said.status == "answered":
+                return said
+        return _abstain(question, f"报告中没有找到{phrase}的合计数，也没有找到可以相加的分项。")
+
+    def _combine(self, question: str, q: Query, picked: list[Figure]) -> Answer:
+        """Share, difference, gap or remainder of two operands."""
         if len({_dimension(f) for f in picked}) > 1:
             return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
         cites = _dedupe([self._cite(f) for f in picked])
@@ -672,13 +733,6 @@ class Answerer:
             text = (f"{a.item}{a.value_text}{a.unit}占{b.item}{b.value_text}{b.unit}的"
                     f"{fmt_decimal(pct)}%")
             return Answer(question, kind="calculation", answer=text, value=float(round(pct, 2)), unit="%",
-                          citations=cites)
-        if q.op == "sum":
-            total = sum((_base(f) for f in picked), Decimal(0))
-            value = _from_base(total, unit)
-            terms = " + ".join(f"{f.item}{f.value_text}{f.unit}" for f in picked)
-            text = f"{terms} = {fmt_decimal(value)}{unit}"
-            return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)), unit=unit,
                           citations=cites)
         a, b = picked[0], picked[1]
         diff = _from_base(_base(a) - _base(b), unit)
@@ -828,13 +882,46 @@ def _clause_contexts(index: Index) -> list[str]:
                 if g.item != f.item:
                     begin = max(begin, g.change_end or g.end, g.end)
                     break
-            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[begin:f.start])
+            ctx = text[begin:f.start]
+            for j in ids[max(0, n - 8):n]:  # what names an earlier figure is not this one's
+                g = index.figures[j]
+                if g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2:
+                    ctx = ctx.replace(g.item, " ")
+            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)
     return out
 
 
 def _listable(f: Figure) -> bool:
     """A figure that can be a member of a list of items (an amount, standard or count)."""
     return f.measure in ("amount", "standard", "count") and f.unit not in ("%", "个百分点")
+
+
+def _family_of(phrase: str) -> tuple[str, ...]:
+    """Members the vocabulary lists for a family named in the phrase (三公经费 -> its three)."""
+    fams = vocabulary().families
+    return next((m for f, m in sorted(fams.items(), key=lambda kv: -len(kv[0])) if f in phrase), ())
+
+
+def _has_subtotals(rows: list[Figure], text: str) -> bool:
+    """Whether a row is followed by its own parts (税收减免X（中央级Y，地方级Z）, X，其中A、B):
+    a row, then 其中 or a bracket, then rows adding up to it. Adding such a list counts twice."""
+    values = [_base(f) for f in rows]
+    for i, v in enumerate(values[:-2]):
+        if not re.search(r"其中|[（(]", text[rows[i].end:rows[i + 1].start]):
+            continue
+        acc = Decimal(0)
+        for j in range(i + 1, len(values)):
+            acc += values[j]
+            if j > i + 1 and v and abs(acc - v) <= abs(v) * Decimal("0.005"):
+                return True
+            if acc > v:
+                break
+    return False
+
+
+def _largest_common_unit(rows: list[Figure]) -> str:
+    """The unit to state a sum in: the larger of the operands' units (万元 + 亿元 -> 亿元)."""
+    return max((f.unit for f in rows), key=lambda u: to_base(Decimal(1), u)[0])
 
 
 def _is_group_total(group: str, item: str) -> bool:
@@ -923,17 +1010,14 @@ def _describe_measure(f: Figure) -> str:
 
 
 def _base(f: Figure) -> Decimal:
-    from .figures import to_base
     return to_base(f.value, f.unit)[0]
 
 
 def _dimension(f: Figure) -> str:
-    from .figures import to_base
     return to_base(f.value, f.unit)[1]
 
 
 def _from_base(value: Decimal, unit: str) -> Decimal:
-    from .figures import to_base
     scale, _ = to_base(Decimal(1), unit)
     return value / scale if scale else value
 

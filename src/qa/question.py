@@ -96,7 +96,8 @@ class Query:
     group: str = ""  # superlative: the family compared (重点支出)
     extreme: str = "max"  # superlative: max | min
     by: str = "value"  # superlative/compare: value | change
-    op: str = ""  # arithmetic: sum | diff | surplus | share | remaining
+    op: str = ""  # arithmetic: sum | total | diff | gap | except | surplus | share | remaining
+    count: int = 0  # how many items the question says there are (这四个项目, 七项): 0 = not said
     years: list[int] = field(default_factory=list)
     period: str = ""  # 1-9月 | 全年 | ""
     scope: str = ""
@@ -266,7 +267,15 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快", rest):
         q.by = "change"
 
+    counted = _COUNTED.search(rest)
+    if counted:
+        q.count = _chinese_number(counted.group(1))
     q.items = _items(rest, q)
+    if q.op == "total" and q.items:
+        family = vocabulary().families.get(q.items[0]) or next(
+            (m for f, m in vocabulary().families.items() if f in q.items[0]), None)
+        if family:  # 三公经费合计: its members, which the report may list without a total
+            q.group = q.items[0]
     if q.qtype in ("compare", "arithmetic") and q.op in ("diff", "") and len(q.items) == 1:
         # 实际收入比年初预算多多少: one item, executed against budgeted
         parts = [p for p in _split(rest) if p.strip()]
@@ -312,6 +321,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "diff"
     if _SUM.search(rest) and len([p for p in _split(rest) if p.strip()]) >= 2:
         return "arithmetic", "sum"
+    if _SUM.search(rest):
+        return "arithmetic", "total"  # 七项支农资金一共多少: the stated total, else its members added
     if _REMAIN.search(rest):
         return "arithmetic", "remaining"
     if _SUPERLATIVE.search(rest):
@@ -327,6 +338,22 @@ def _question_type(rest: str) -> tuple[str, str]:
     if _CHANGE.search(rest) and (not _AMOUNT_TOO.search(rest) or _CHANGE_ASKED.search(rest)):
         return "change", ""
     return "lookup", ""
+
+
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# 这四个(校建项目) / 七项 / 3类: a count of listed items (not 四本预算, a name)
+_COUNTED = re.compile(r"(?<![哪第每任单唯])(?:这|那)?([二两三四五六七八九十]|[一二三四五六七八九十]{2,3}|\d{1,2})\s*(?:个|项|类|笔|块|所)")
+
+
+def _chinese_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1:
+        return _NUMERALS.get(text, 0)
+    if text.startswith("十"):
+        return 10 + _NUMERALS.get(text[1:], 0)
+    tens, _, ones = text.partition("十")
+    return _NUMERALS.get(tens, 0) * 10 + _NUMERALS.get(ones, 0)
 
 
 def _attribute(rest: str, qtype: str) -> str:
@@ -389,13 +416,22 @@ def _items(rest: str, q: Query) -> list[str]:
         m = _REMAIN.search(rest)
         head = _clean(rest[:m.start()]) if m else ""
         return [head] if head else []
+    if q.op == "total":
+        whole = _clean(_SUM.sub(" ", _COUNTED.sub(" ", rest)))
+        return [whole] if whole else []
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
-        parts = [_TRAILING.sub("", _clean(_drop_context(p))) for p in _split(rest)]
+        parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in _split(rest)]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             return _inherit_subject(_share_head(parts))
     whole = _clean(rest)
     return [whole] if whole else []
+
+
+def _cut_counted(part: str) -> str:
+    """'碧桂园幼儿园这四个校建项目' -> '碧桂园幼儿园': what follows the count names the group."""
+    m = _COUNTED.search(part)
+    return part[:m.start()] if m and m.start() >= 2 else part
 
 
 _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
