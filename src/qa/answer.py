@@ -154,13 +154,19 @@ def _year_conflict(years: list[int], fig: Figure, doc_years: list[int]) -> bool:
 _SPAN_OF_YEARS = re.compile(r"十[一二三四五六七八九]五|五年|期间|以来|累计|历年")
 
 
-def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None) -> bool:
+def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, said: str = "") -> bool:
+    """Whether the row's period contradicts the asked one. `said` is the text leading to the
+    row (its paragraph up to the number), where a span of years may be named for a whole list."""
     if years and _SPAN_OF_YEARS.search(fig.period or ""):
         return True  # a five-year total is not the figure of one year
     if not asked:
         return False
     if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated for that span
-        return asked not in (fig.period or "")
+        if asked in (fig.period or ""):
+            return False
+        if fig.period and _SPAN_OF_YEARS.search(fig.period):
+            return True  # another span
+        return not (asked in said or re.search(r"年均|累计", said))
     have = period_key(fig.period)
     return bool(have) and have != asked  # an unstated period is the report's own
 
@@ -278,6 +284,11 @@ class Answerer:
             if not scoped:
                 return None, f"已索引的报告中没有{q.scope}的数据。"
             chosen = scoped
+        if q.report_years:
+            dated = [n for n in chosen if set(q.report_years) & set(self.index.documents[n].years)]
+            if not dated:
+                return None, f"已索引的报告中没有{'、'.join(map(str, q.report_years))}年的报告。"
+            chosen = dated
         if q.years:
             by_year = [n for n in chosen if set(q.years) & set(self.index.documents[n].years)]
             if not by_year:
@@ -344,8 +355,11 @@ class Answerer:
             line_start = doc.text.rfind("\n", 0, f.start) + 1
             if "本级" not in doc.text[line_start:f.start]:
                 return True
+        said = ""
+        if q.period and _SPAN_OF_YEARS.search(q.period):
+            said = doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
         return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
-                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years))
+                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years, said))
 
     def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
         bonus = 0.0
@@ -654,6 +668,12 @@ class Answerer:
             return self._remaining(question, q, docs, ranks)
         if q.op == "total":
             return self._total(question, q, docs, ranks)
+        if q.op == "share":
+            said = self._said_share(q, docs, ranks)
+            if said is not None:
+                cite = self._cite(said)
+                return Answer(question, kind="figure", answer=self._describe(said, cite), value=_num(said.value),
+                              unit=said.unit, citations=[cite])
         if not re.search(r"百分点", q.norm):
             # the operands of a share, sum or difference are amounts (比重 names the result)
             q = Query(**{**q.__dict__, "attribute": "amount"})
@@ -751,6 +771,27 @@ class Answerer:
                 f"{fmt_decimal(abs(diff))}{unit}")
         return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
                       direction="增加" if diff >= 0 else "减少", citations=cites)
+
+    def _said_share(self, q: Query, docs, ranks) -> Figure | None:
+        """A percentage the report states for the asked share: a % row matching the part
+        (by item or leading clause) whose sentence says 占 and names the whole, if any."""
+        if not q.items:
+            return None
+        part, whole = q.items[0], (q.items[1] if len(q.items) > 1 else "")
+        rq = Query(**{**q.__dict__, "attribute": "ratio"})
+        for c in self.candidates(part, rq, docs, ranks):
+            f = c.fig
+            if c.score < MATCH_THRESHOLD or f.unit != "%" or f.direction and f.measure == "change":
+                continue
+            before = self.index.documents[f.doc].text[f.sent_start:f.start]
+            clause = before[max(before.rfind(c) for c in "，,；;。") + 1:]
+            if not ("占" in clause or "占比" in f.item):
+                continue
+            if q.operand_scopes and q.operand_scopes[-1] not in clause:
+                continue  # 市本级占全市: the clause must name the whole's scope
+            if not whole or whole == part or coverage(whole, before) >= 0.6:
+                return f
+        return None
 
     def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:
         """A percentage the report itself states for part-of-whole (…占一般公共预算支出的N%)."""

@@ -102,6 +102,7 @@ class Query:
     period: str = ""  # 1-9月 | 全年 | ""
     scope: str = ""
     status: str = ""  # 预算 | 执行 | 决算 | 预计 | ""
+    report_years: list[int] = field(default_factory=list)  # 2023年政府工作报告: the report's year, not the figure's
     places: list[str] = field(default_factory=list)  # indexed places named (canonical names)
     unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue
     english: bool = False
@@ -131,20 +132,26 @@ _PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,4}?)(?:自�
 _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
+_NATIONAL = re.compile(r"国务院|国家(?=拟|计划|安排|今年|去年|明年|将|要|在|的|共|累计|财政|预算|一般公共|\d|[,，。?？\s])")
+_REPORT_NAME = re.compile(r"(?:((?:19|20)\d\d)\s*年?\s*(?:的|度)?)?(?:国务院|本级|我[市县州区])?"
+                          r"(?:政府工作报告|财政预算报告|预算报告|决算报告|财政工作报告|工作报告|工作汇报|财政报告)"
+                          r"(?:里面|里|中|上|说|提到|提出|显示|指出)*")
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
 _COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
 _DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去")
 # "A里/中，B以外的部分": A - B
-_EXCEPT = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
+# 中 as "in", not the 中 of 中央/中小/中职 …
+_IN = r"(?:里面|里|当中|之中|中(?![央国小心期长等职学医药]))"
+_EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
-_SHARE = re.compile(r"占.{1,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
+_SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
 # "B里/中/当中 A 占多少": A's share of B
 _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
-_PART_OF = re.compile(r"^(.{2,30}?)(?:里面|里|当中|之中|中)(.{2,30}?)占")
+_PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
 _NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
@@ -217,6 +224,16 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
             if not alias.isascii():
                 # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级
                 rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级)", " ", rest)
+    if "全国" in (places or {}).values() and _NATIONAL.search(rest):
+        # 国家拟安排…/国务院: the country (not 国家助学金, an item's name)
+        if "全国" not in q.places:
+            q.places.append("全国")
+        rest = _NATIONAL.sub(" ", rest)
+    named = _REPORT_NAME.search(rest)
+    if named:  # "2023年政府工作报告里…": routes to a report; says nothing of the figure's year
+        if named.group(1):
+            q.report_years = [int(named.group(1))]
+        rest = rest[:named.start()] + " " + rest[named.end():]
     year_list = [int(y) for y in _YEAR.findall(rest)]
     q.years = sorted(set(year_list))
     span = _SPAN.search(rest)
@@ -439,7 +456,7 @@ _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收
 
 def _drop_context(part: str) -> str:
     """'法定债务里一般债务' -> '一般债务': a leading 'B里/中' only says where A sits."""
-    m = re.match(r"^(.{2,}?)(?:里面|里|当中|之中)(.{2,})$", part)
+    m = re.match(r"^(.{2,}?)(?:里面|里|当中|之中)(.{2,})$", part)  # (bare 中 is too often part of a word)
     return m.group(2) if m else part
 
 
@@ -499,5 +516,5 @@ def _share_head(parts: list[str]) -> list[str]:
     if not m:
         return parts
     head = m.group(1)
-    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助)$", p) else p + head
+    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", p) else p + head
             for p in parts]
