@@ -503,7 +503,7 @@ class Answerer:
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=win.item, citations=_dedupe(cites))
 
-    def _group_members(self, q: Query, docs, ranks) -> list[Figure]:
+    def _group_members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """Rows of the family the question ranks: the children of the group item (其中…,
         在重点支出中…), else the figures listed right after the group is named in the
         best-retrieved passage."""
@@ -516,7 +516,7 @@ class Answerer:
                 best_doc = min(kids, key=lambda f: ranks.get(self._chunk_key(f), 99)).doc
                 pool = [f for f in kids if f.doc == best_doc]
         if len({f.item for f in pool}) < 2:
-            pool = self._listed_after_group(q, docs, ranks)
+            pool = self._listed_after_group(q, docs, ranks, loose)
         out, seen = [], set()
         for f in pool:  # one row per item: its first statement
             if f.item not in seen and not _is_group_total(group, f.item):
@@ -524,7 +524,7 @@ class Answerer:
                 out.append(f)
         return out
 
-    def _listed_after_group(self, q: Query, docs, ranks) -> list[Figure]:
+    def _listed_after_group(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """The list of figures that the group's name introduces, in the best-ranked passage
         that names the group: the enumeration (see `_enumeration`) holding the first figure
         after the name."""
@@ -551,17 +551,21 @@ class Answerer:
                 return run
             if len({f.item for f in after}) >= 2 and not q.count:
                 return after
+        if not loose:
+            return []
         # the group is worded differently in the report (学校建设项目 for 校建投入): the longest
-        # list in the best passage, when that passage says most of the group's words
-        top = chunks[0] if chunks and ranks.get(chunks[0].key) == 0 else None
-        if top is not None and q.group and coverage(q.group, top.text) >= 0.5:
-            runs = [[f for f in self._enumeration(g) if self._chunk_key(f) == top.key and not self._conflicts(q, f)]
-                    for g in by_chunk[top.key] if _listable(g)]
-            if q.count:
-                runs = [r for r in runs if len({f.item for f in r}) == q.count]
-            best = max(runs, key=lambda r: len({f.item for f in r}), default=[])
-            if len({f.item for f in best}) >= 3:
-                return best
+        # list in the best passages, when they say most of the group's words
+        runs: list[list[Figure]] = []
+        for chunk in chunks[:3]:
+            if ranks.get(chunk.key, 99) >= 3 or not q.group or coverage(q.group, chunk.text) < 0.5:
+                continue
+            runs += [[f for f in self._enumeration(g) if not self._conflicts(q, f)]
+                     for g in by_chunk[chunk.key] if _listable(g)]
+        if q.count:
+            runs = [r for r in runs if len({f.item for f in r}) == q.count]
+        best = max(runs, key=lambda r: len({f.item for f in r}), default=[])
+        if len({f.item for f in best}) >= 3:
+            return best
         return []
 
     def _enumeration(self, f: Figure) -> list[Figure]:
@@ -576,6 +580,8 @@ class Answerer:
 
         def joined(a: Figure, b: Figure) -> bool:
             gap = text[max(a.end, a.change_end or 0):b.start]
+            if _parallel(text, a, b, gap):
+                return True
             if len(gap) > 60 or "\n" in gap or _SUBLIST.search(gap) or a.item == b.item or a.measure != b.measure:
                 return False  # 其中/主要用于 … open a list of parts: what precedes is their total
             semi = max(gap.find("；"), gap.find(";"))
@@ -718,7 +724,8 @@ class Answerer:
             if not isinstance(picked, str) and len(picked) == len(family):
                 return self._add_up(question, q, picked)
         gq = Query(**{**q.__dict__, "group": phrase, "by": "value"})
-        members = [f for f in self._group_members(gq, docs, ranks) if self._measure_fit(gq, f) >= 0]
+        # a sum needs the report's own list for X: a list merely near X's words is not X
+        members = [f for f in self._group_members(gq, docs, ranks, loose=False) if self._measure_fit(gq, f) >= 0]
         members = _same_dimension(members)
         if q.count and len(members) != q.count:
             return _abstain(question, f"报告中没有找到正好{q.count}项的{phrase}清单（找到{len(members)}项）。",
@@ -930,6 +937,16 @@ def _clause_contexts(index: Index) -> list[str]:
                     ctx = ctx.replace(g.item, " ")
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)
     return out
+
+
+def _parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
+    """Sentences of one paragraph that open the same way, each with its figure (筹措资金X，
+    支持A…。筹措资金Y，支持B…): a list written as parallel sentences."""
+    if "\n" in gap or len(gap) > 240 or a.item == b.item or a.measure != b.measure:
+        return False
+    lead_a = text[a.sent_start:a.start].lstrip()
+    lead_b = text[b.sent_start:b.start].lstrip()
+    return a.sent_start != b.sent_start and len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
 
 
 def _listable(f: Figure) -> bool:
