@@ -18,7 +18,8 @@ from functools import lru_cache
 
 from .index import Index
 from .figures import to_base
-from .question import Query, parse_question, search_text, validate_question, variants, vocabulary
+from .question import (Query, distinct_names, parse_question, search_text, validate_question, variants,
+                       vocabulary)
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
@@ -264,7 +265,7 @@ class Answerer:
         chosen = names
         if q.places:
             chosen = [n for n in names if self._doc_place.get(n) in q.places]
-        elif q.unknown_places:
+        elif q.unknown_places:  # (beside a named place they are parts of it: see _conflicts)
             # a place we have no report for: only reports that mention it can answer
             chosen = [n for n in names if any(p in self.index.documents[n].text for p in q.unknown_places)]
             if not chosen:
@@ -312,11 +313,14 @@ class Answerer:
                 ids |= self.bigram_rows.get(g, set())
         in_context = self._context_ids(phrase)
         allowed = set(docs) if docs else None
+        named = distinct_names(phrase)
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]
             if allowed is not None and f.doc not in allowed:
                 continue
+            if named and not all(n in f.item or n in self.context[i] for n in named):
+                continue  # 增值税 asked: 税收收入 is not it, however alike the words
             s = item_similarity(phrase, f.item) if i in ids else 0.0
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
@@ -350,6 +354,8 @@ class Answerer:
 
     def _conflicts(self, q: Query, f: Figure) -> bool:
         doc = self.index.documents[f.doc]
+        if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
+            return True  # 永安市 asked: a figure of all 三明 is not 永安's
         if q.scope and "本级" in q.scope and not f.scope and "本级" not in f.section:
             # an unlabelled figure is 本级 only if its paragraph says so before it
             line_start = doc.text.rfind("\n", 0, f.start) + 1
@@ -947,6 +953,13 @@ def _parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
     lead_a = text[a.sent_start:a.start].lstrip()
     lead_b = text[b.sent_start:b.start].lstrip()
     return a.sent_start != b.sent_start and len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
+
+
+def _place_said(place: str, f: Figure, text: str) -> bool:
+    """Whether the row's item or its sentence up to the number names the place (永安 for 永安市)."""
+    core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", place) or place
+    lead = text[f.sent_start:f.end]
+    return core in f.item or core in lead
 
 
 def _listable(f: Figure) -> bool:

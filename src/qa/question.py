@@ -54,6 +54,7 @@ class Vocabulary:
     groups: tuple[tuple[str, ...], ...]
     english: tuple[tuple[re.Pattern[str], str], ...]
     families: dict[str, tuple[str, ...]]
+    distinct: tuple[str, ...] = ()  # longest first
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +65,20 @@ def vocabulary() -> Vocabulary:
     eng = sorted(raw["english"], key=lambda pr: -len(pr[0]))
     english = tuple((re.compile(r"(?<![a-z])" + re.escape(e) + r"(?![a-z])"), zh) for e, zh in eng)
     families = {k: tuple(v) for k, v in raw.get("families", {}).items()}
-    return Vocabulary(rewrite, groups, english, families)
+    distinct = tuple(sorted(raw.get("distinct", []), key=len, reverse=True))
+    return Vocabulary(rewrite, groups, english, families, distinct)
+
+
+def distinct_names(phrase: str) -> list[str]:
+    """Names in the phrase that each identify one item (增值税 in 增值税收入), longest first,
+    not counting a name inside a longer one found (增值税 inside 土地增值税)."""
+    out: list[str] = []
+    rest = phrase
+    for name in vocabulary().distinct:
+        if name in rest:
+            out.append(name)
+            rest = rest.replace(name, " ")
+    return out
 
 
 def variants(phrase: str, limit: int = 12) -> list[str]:
@@ -104,7 +118,7 @@ class Query:
     status: str = ""  # 预算 | 执行 | 决算 | 预计 | ""
     report_years: list[int] = field(default_factory=list)  # 2023年政府工作报告: the report's year, not the figure's
     places: list[str] = field(default_factory=list)  # indexed places named (canonical names)
-    unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue
+    unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue (or parts of one)
     english: bool = False
     # compare/arithmetic over one item in two scopes or years: per-operand overrides
     operand_scopes: list[str] = field(default_factory=list)
@@ -127,7 +141,7 @@ _STATUS = [
     ("预算", re.compile(r"预算数|预算安排|年初预算|草案|计划安排|拟安排|预期|预算是多少|预算多少|预算为")),
     ("执行", re.compile(r"实际完成|执行数|实际执行")),
 ]
-_PLACE = re.compile(r"(?:^|(?<=[年的在关于]))([\u4e00-\u9fff]{2,4}?)(?:自治州|自治县|市|县|州|省|区)"
+_PLACE = re.compile(r"(?:^|(?<=[年的在关于\s]))([\u4e00-\u9fff]{2,4}?)(?:自治州|自治县|市|县|州|省|区)"
                     r"(?=\d|年|的|在|，|,|\s|$|财政|政府|一般|全|本级)")
 _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
@@ -137,14 +151,14 @@ _REPORT_NAME = re.compile(r"(?:((?:19|20)\d\d)\s*年?\s*(?:的|度)?)?(?:国务�
                           r"(?:政府工作报告|财政预算报告|预算报告|决算报告|财政工作报告|工作报告|工作汇报|财政报告)"
                           r"(?:里面|里|中|上|说|提到|提出|显示|指出)*")
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
-_COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
+_COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪方面|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
 _DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去")
 # "A里/中，B以外的部分": A - B
 # 中 as "in", not the 中 of 中央/中小/中职 …
 _IN = r"(?:里面|里|当中|之中|中(?![央国小心期长等职学医药]))"
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
-_SURPLUS = re.compile(r"结余|结存|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
+_SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
@@ -154,7 +168,7 @@ _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调�
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
-_NUMERIC = re.compile(r"多少|几|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
+_NUMERIC = re.compile(r"多少|几|钱|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
                       r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
 _CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降|提高|提升|上调|调增|提标|多了|少了")
 _TO_LEVEL = re.compile(r"(提高|提|增加|增长|上调|调整|调增|降低|下调|减少)(到|至)")
@@ -261,13 +275,13 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
             q.status = status
             break
 
-    if not q.places:
-        for m in _PLACE.finditer(rest):
-            name = m.group(0)
-            if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)):
-                q.unknown_places.append(name)
-        for name in q.unknown_places:
-            rest = rest.replace(name, " ")
+    # a place we have no report for; beside an indexed place, a part of it (三明永安市, 湛江经开区)
+    for m in _PLACE.finditer(rest):
+        name = m.group(0)
+        if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)):
+            q.unknown_places.append(name)
+    for name in q.unknown_places:
+        rest = rest.replace(name, " ")
     if english:
         rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
 
@@ -344,6 +358,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "remaining"
     if _SUPERLATIVE.search(rest):
         return "superlative", ""
+    if "哪些" in rest and not re.search(r"多少|几", rest):
+        return "descriptive", ""  # 花了哪些钱: what it was spent on, not an amount
     if _COMPARE.search(rest) and len([p for p in _split(rest) if _clean(p)]) >= 2:
         return "compare", ""
     if _DESCRIPTIVE.search(rest) and not _NUMERIC.search(rest):
