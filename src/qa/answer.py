@@ -37,6 +37,7 @@ _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|�
 # words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
 _ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
 CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not in its item
+_NUMBERS = re.compile(r"[\d.．,，]+")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
@@ -90,6 +91,7 @@ def context_similarity(phrase: str, context: str) -> float:
     names what the question calls the item (推动教育…，投入资金N亿元). Only the phrase's
     coverage counts: a clause is long, so how much of it the phrase covers says nothing.
     """
+    phrase = _NUMBERS.sub("", phrase)  # the clause's numbers are blanked: 80岁以上 is matched as 岁以上
     if len(phrase) < 2 or not context:
         return 0.0
     return CONTEXT_WEIGHT * max(coverage(v, context) for v in variants(phrase))
@@ -162,12 +164,10 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, sa
         return True  # a five-year total is not the figure of one year
     if not asked:
         return False
-    if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated for that span
-        if asked in (fig.period or ""):
-            return False
+    if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated over a span of years
         if fig.period and _SPAN_OF_YEARS.search(fig.period):
-            return True  # another span
-        return not (asked in said or re.search(r"年均|累计", said))
+            return False  # a report looks back over one span (五年来 = 十四五 in its last year)
+        return not (asked in said or _SPAN_OF_YEARS.search(said) or "年均" in said)
     have = period_key(fig.period)
     return bool(have) and have != asked  # an unstated period is the report's own
 
@@ -311,7 +311,10 @@ class Answerer:
         for v in variants(phrase):
             for g in _bigrams(v):
                 ids |= self.bigram_rows.get(g, set())
-        in_context = self._context_ids(phrase)
+        # a budget subject asked by its own name (教育支出) is that subject's row, not a clause
+        # that mentions education; everyday wording (在教育上投了多少) may match a clause
+        formal = bool(re.search(r"(支出|收入)$", phrase)) and phrase in q.text
+        in_context = set() if formal else self._context_ids(phrase)
         allowed = set(docs) if docs else None
         named = distinct_names(phrase)
         out = []
@@ -339,6 +342,7 @@ class Answerer:
     def _context_ids(self, phrase: str) -> set[int]:
         """Rows whose leading clause holds most of the character pairs of the phrase (or of
         one of its synonym variants)."""
+        phrase = _NUMBERS.sub("", phrase)
         if len(phrase) < 3:
             return set()
         out: set[int] = set()
@@ -363,7 +367,7 @@ class Answerer:
                 return True
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
-            said = doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
+            said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
         return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
                 or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years, said))
 
@@ -473,11 +477,17 @@ class Answerer:
         if q.by in ("change", "decline"):
             q = Query(**{**q.__dict__, "attribute": "change"})
         members: list[Figure] = []
-        if len(q.items) >= 2:  # the question lists the contenders itself
-            picked = self._operands(q, docs, ranks)
+        if len(q.items) >= 2:  # the question lists the contenders itself: each must be there,
+            # but a listed name may be shorter or longer than the report's (80岁以上高龄补贴)
+            picked = self._operands(q, docs, ranks, floor=MATCH_THRESHOLD - 0.1, limit=8)
             if isinstance(picked, str):
-                return _abstain(question, picked)
-            members = picked
+                # named in its own words (治大气、治水…) or a group named with a 、 (补短板、保民生):
+                # the list the report gives for what the question names
+                members = self._group_members(q, docs, ranks)
+                if len({f.item for f in members}) < len(q.items):
+                    return _abstain(question, picked)
+            else:
+                members = picked
         else:
             members = self._group_members(q, docs, ranks)
         if q.by in ("change", "decline"):
@@ -643,13 +653,14 @@ class Answerer:
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
 
-    def _operands(self, q: Query, docs, ranks) -> list[Figure] | str:
-        """One row per asked item, from the same report, preferring the same period and scope."""
+    def _operands(self, q: Query, docs, ranks, floor: float = MATCH_THRESHOLD, limit: int = 4) -> list[Figure] | str:
+        """One row per asked item, from the same report, preferring the same period and scope
+        and, when the best rows measure different things, the kind most of them measure."""
         found: list[list[Scored]] = []
-        for i, phrase in enumerate(q.items[:4]):
+        for i, phrase in enumerate(q.items[:limit]):
             qi = _operand_query(q, i)
             rows = [c for c in self.candidates(phrase, qi, docs, ranks)
-                    if c.score >= MATCH_THRESHOLD and self._measure_fit(qi, c.fig) >= 0]
+                    if c.score >= floor and self._measure_fit(qi, c.fig) >= 0]
             if not rows:
                 return f"报告中没有找到{_constraint_text(qi)}{phrase}的数据。"
             found.append(rows)
@@ -671,6 +682,14 @@ class Answerer:
                     and (q.operand_scopes or r.fig.scope == first.scope)
                     and (q.operand_years or r.fig.year == first.year)]
             out.append((same or rows)[0].fig)
+        dims = [_dimension(f) for f in out]
+        major = max(set(dims), key=dims.count)
+        if dims.count(major) > len(dims) / 2:
+            for k, rows in enumerate(found):
+                if dims[k] != major:  # 困难群体 8449人 among amounts: its amount, if stated
+                    alt = [r.fig for r in rows if r.fig.doc == doc and _dimension(r.fig) == major]
+                    if alt:
+                        out[k] = alt[0]
         return out
 
     def arithmetic(self, question: str, q: Query, docs, ranks) -> Answer:
@@ -941,7 +960,7 @@ def _clause_contexts(index: Index) -> list[str]:
                 g = index.figures[j]
                 if g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2:
                     ctx = ctx.replace(g.item, " ")
-            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)
+            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
     return out
 
 
