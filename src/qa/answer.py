@@ -31,12 +31,18 @@ _PLAN = {"预算", "计划", "草案"}
 _DECLINE = {"下降", "减少"}
 _COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
 _STOCK = re.compile(r"滚存结余|累计结余|年末结余|历年结余|结余资金")
+_STOCK_WORDS = re.compile(r"滚存|历年|累计结余|年末结余")
+_FLOW_WORDS = re.compile(r"当期|当年")
 # 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 # words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
 _ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
 CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not in its item
+# items that name no subject of their own: a measure (完成率) or a balance of the item just
+# named (…基金当期结余X，历年滚存结余Y)
+_GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增长率?|增幅|降幅|支付进度|执行进度|完成进度|进度)$"
+                           r"|历年|滚存|当期|当年|年末|上年)")
 _NUMBERS = re.compile(r"[\d.．,，]+")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
@@ -167,6 +173,8 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, sa
     if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated over a span of years
         if fig.period and _SPAN_OF_YEARS.search(fig.period):
             return False  # a report looks back over one span (五年来 = 十四五 in its last year)
+        if fig.period:
+            return True  # stated for one year or part of one (全年新增…)
         return not (asked in said or _SPAN_OF_YEARS.search(said) or "年均" in said)
     have = period_key(fig.period)
     return bool(have) and have != asked  # an unstated period is the report's own
@@ -393,6 +401,9 @@ class Answerer:
             # 增长多少 means the rate unless the question asks for money (增加了多少亿元)
             wants_amount = bool(_AMOUNT_CHANGE.search(q.norm))
             return 0.05 + (0.03 if (f.change_unit in ("%", "个百分点")) != wants_amount else 0.0)
+        if _STOCK_WORDS.search(q.norm) and _FLOW_WORDS.search(f.item) or \
+                _FLOW_WORDS.search(q.norm) and _STOCK_WORDS.search(f.item):
+            return -0.3  # a balance carried over the years is not this year's surplus, nor the reverse
         old = -0.15 if f.qualifier == "原" and not re.search(r"原来|原先|之前|以前|提高前|调整前", q.norm) else 0.0
         if q.attribute == "ratio":
             return old + (0.08 if f.measure in ("ratio", "rate") or f.unit == "%" else -0.2)
@@ -454,6 +465,15 @@ class Answerer:
         if not rows:
             return self._not_found(question, q, phrase, docs, ranks)
         top = rows[0].fig
+        if q.attribute == "change" and top.change_value is None:
+            before = self._former_value(top)
+            if before is not None:  # 由X元提高到Y元: the change is Y - X
+                cite = self._cite(top)
+                diff = _from_base(_base(top) - _base(before), top.unit)
+                text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
+                        f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{top.unit}")
+                return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
+                              unit=top.unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
         if q.attribute == "change" and not top.direction:
             return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
         if q.attribute == "amount" and self._measure_fit(q, top) < 0:
@@ -472,6 +492,14 @@ class Answerer:
                           unit=top.change_unit, direction=top.direction, citations=cites)
         return Answer(question, kind="figure", answer=text, value=_num(top.value), unit=top.unit,
                       direction=top.direction, citations=cites)
+
+    def _former_value(self, f: Figure) -> Figure | None:
+        """The value the same sentence says the item had before (由X提高到Y, 从X增加到Y)."""
+        for g in self.rows_by_doc[f.doc]:
+            if (g.sent_start == f.sent_start and g.start < f.start and g.qualifier == "原"
+                    and g.item == f.item and _dimension(g) == _dimension(f)):
+                return g
+        return None
 
     def superlative(self, question: str, q: Query, docs, ranks) -> Answer:
         if q.by in ("change", "decline"):
@@ -681,7 +709,11 @@ class Answerer:
             same = [r for r in rows if period_key(r.fig.period) == period_key(first.period)
                     and (q.operand_scopes or r.fig.scope == first.scope)
                     and (q.operand_years or r.fig.year == first.year)]
-            out.append((same or rows)[0].fig)
+            alike = [r for r in (same or rows) if r.fig.period == first.period
+                     and _SPAN_OF_YEARS.search(first.period)]  # 五年来 with 五年来
+            if not alike and _SPAN_OF_YEARS.search(first.period):
+                alike = [r for r in rows if r.fig.period == first.period]
+            out.append((alike or same or rows)[0].fig)
         dims = [_dimension(f) for f in out]
         major = max(set(dims), key=dims.count)
         if dims.count(major) > len(dims) / 2:
@@ -708,6 +740,15 @@ class Answerer:
         if not re.search(r"百分点", q.norm):
             # the operands of a share, sum or difference are amounts (比重 names the result)
             q = Query(**{**q.__dict__, "attribute": "amount"})
+        if q.op == "sum" and len(q.items) >= 2 and not q.count:
+            # 转移支付和专项补助资金一共多少: the report may name the pair as one item, the best
+            # row for every operand
+            tops = [self.best_rows(p, q, docs, ranks) for p in q.items]
+            if all(tops) and len({id(t[0].fig) for t in tops}) == 1 and re.search(r"和|及|与", tops[0][0].fig.item):
+                both = tops[0][0].fig
+                cite = self._cite(both)
+                return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
+                              unit=both.unit, direction=both.direction, citations=[cite])
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             if q.op == "sum" and q.items and not q.count:
@@ -946,6 +987,9 @@ def _clause_contexts(index: Index) -> list[str]:
         for n, i in enumerate(ids):
             f = index.figures[i]
             begin = f.sent_start
+            if _GENERIC_ITEM.match(f.item):  # …贷款X万元，完成率N%: the rate is of what came before
+                out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[begin:f.start])
+                continue
             for j in reversed(ids[:n]):
                 g = index.figures[j]
                 if g.sent_start != f.sent_start or g.start >= f.start:
