@@ -518,6 +518,7 @@ class Answerer:
                 members = picked
         else:
             members = self._group_members(q, docs, ranks)
+        listed = len(q.items) >= 2 and len(members) == len(q.items)
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
         else:
@@ -540,12 +541,13 @@ class Answerer:
             q.by, "最多" if q.extreme == "max" else "最少")
         group = q.group or "所列项目"
         text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
+        entity = _distinguishing_name(win, members) if listed else win.item
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
-                          unit=win.change_unit, direction=win.direction, entity=win.item, citations=_dedupe(cites))
+                          unit=win.change_unit, direction=win.direction, entity=entity, citations=_dedupe(cites))
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
-                      direction=win.direction, entity=win.item, citations=_dedupe(cites))
+                      direction=win.direction, entity=entity, citations=_dedupe(cites))
 
     def _group_members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """Rows of the family the question ranks: the children of the group item (其中…,
@@ -976,7 +978,8 @@ class Answerer:
 
 def _clause_contexts(index: Index) -> list[str]:
     """For each row, its sentence's text before the number, from where the previous row of a
-    different item ended (so an enumeration's items do not bleed into each other)."""
+    different item of the same kind ended (so an enumeration's items do not bleed into each
+    other; a head count before an amount — 902人发放生活补助X万元 — is about the same people)."""
     out = [""] * len(index.figures)
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(index.figures):
@@ -996,13 +999,14 @@ def _clause_contexts(index: Index) -> list[str]:
                     if g.end <= f.sent_start:
                         break
                     continue
-                if g.item != f.item:
+                if g.item != f.item and _dimension(g) == _dimension(f):
                     begin = max(begin, g.change_end or g.end, g.end)
                     break
             ctx = text[begin:f.start]
-            for j in ids[max(0, n - 8):n]:  # what names an earlier figure is not this one's
+            for j in ids[max(0, n - 8):n]:  # what names an earlier figure of a list is not this one's
                 g = index.figures[j]
-                if g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2:
+                if (g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2
+                        and _dimension(g) == _dimension(f)):
                     ctx = ctx.replace(g.item, " ")
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
     return out
@@ -1088,6 +1092,17 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     if asked and coverage(asked, win.item) >= 0.99:
         return asked
     return win.item
+
+
+def _distinguishing_name(win: Figure, members: list[Figure]) -> str:
+    """The winner named by what sets it apart: '城乡一体化示范区' when every contender is
+    a '…一般公共预算收入' (a shared tail of 4+ characters is dropped)."""
+    items = [f.item for f in members]
+    tail = 0
+    while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
+        tail += 1
+    name = win.item[:len(win.item) - tail] if tail >= 4 else win.item
+    return name if len(name) >= 2 else win.item
 
 
 def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
