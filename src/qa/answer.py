@@ -36,6 +36,9 @@ _FLOW_WORDS = re.compile(r"当期|当年")
 # 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
+# the kind of thing a question asks for, and the words an item may use for it
+_ASKED_HEAD = re.compile(r"(收入|支出)$")
+_HEAD_KIN = {"收入": ("收入", "税", "收费", "基金"), "支出": ("支出", "投入", "经费", "资金", "补助", "补贴")}
 # words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
 _ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
 CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not in its item
@@ -77,6 +80,7 @@ def item_similarity(phrase: str, item: str) -> float:
     """How well a question's item phrase names a row's item, 0..1 (synonyms considered)."""
     bare = _ATTRIBUTE_TAIL.sub("", item)
     names = (item, bare) if len(bare) >= 2 and bare != item else (item,)
+    asked_head = _ASKED_HEAD.search(phrase)
     best = 0.0
     for v in variants(phrase):
         for name in names:
@@ -84,6 +88,10 @@ def item_similarity(phrase: str, item: str) -> float:
             head = _HEAD.search(name)
             if head and head.group(1) not in v and coverage(v, name) < 1.0:
                 s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
+            elif asked_head and not any(h in item for h in _HEAD_KIN.get(asked_head.group(1), (asked_head.group(1),))):
+                s *= 0.6  # …付息支出 asked: 地方政府债券 (an amount raised) is not a spending
+            if v != phrase and v not in name:
+                s *= 0.9  # a synonym counts when the item says it whole (土地收入 ≠ 土地…转移性收入)
             best = max(best, s)
         if best >= 0.999:
             break
@@ -654,7 +662,7 @@ class Answerer:
         return [f for d in docs for f in self.rows_by_doc.get(d, [])]
 
     def compare(self, question: str, q: Query, docs, ranks) -> Answer:
-        if q.by == "change":
+        if q.by in ("change", "decline"):
             q = Query(**{**q.__dict__, "attribute": "change"})
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
@@ -663,12 +671,13 @@ class Answerer:
             return _abstain(question, "问题中需要两个可以比较的项目。", [self._cite(picked[0])])
         a, b = picked[0], picked[1]
         cites = _dedupe([self._cite(a), self._cite(b)])
-        if q.by == "change":
+        if q.by in ("change", "decline"):
             if a.change_value is None or b.change_value is None:
                 return _abstain(question, "报告没有同时给出两项的增幅，无法比较。", cites)
-            win, lose = (a, b) if _signed_change(a) >= _signed_change(b) else (b, a)
-            text = (f"{win.item}增长更快：{self._describe(win, cites[0], True)}；"
-                    f"{self._describe(lose, self._cite(lose), True)}")
+            falls = q.by == "decline"
+            win, lose = (a, b) if (_signed_change(a) >= _signed_change(b)) != falls else (b, a)
+            text = (f"{_asked_name(q, picked, win)}{'降得更多' if falls else '增长更快'}："
+                    f"{self._describe(win, self._cite(win), True)}；{self._describe(lose, self._cite(lose), True)}")
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
                           unit=win.change_unit, direction=win.direction, entity=_asked_name(q, picked, win),
                           citations=cites)
@@ -1063,7 +1072,9 @@ def _largest_common_unit(rows: list[Figure]) -> str:
 
 
 def _is_group_total(group: str, item: str) -> bool:
-    """'税收' / '税收收入' is the family's total, not one of its members."""
+    """'税收' / '税收收入' is the family's total, not one of its members; so is any 总计/合计."""
+    if re.search(r"总计|合计|^总收入$|^总支出$|^收入$|^支出$", item):
+        return True  # 收入总计: the sum of the list, whatever the group is called
     if not group:
         return False
     return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计"))
