@@ -88,14 +88,21 @@ def item_similarity(phrase: str, item: str) -> float:
             head = _HEAD.search(name)
             if head and head.group(1) not in v and coverage(v, name) < 1.0:
                 s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
-            elif asked_head and not any(h in item for h in _HEAD_KIN.get(asked_head.group(1), (asked_head.group(1),))):
+            elif not _same_kind(phrase, item):
                 s *= 0.6  # …付息支出 asked: 地方政府债券 (an amount raised) is not a spending
-            if v != phrase and v not in name:
+            if v != phrase and (v not in name or len(v) <= 2):
                 s *= 0.9  # a synonym counts when the item says it whole (土地收入 ≠ 土地…转移性收入)
+                # and a two-character one (税收) is too common a word to name an item alone
             best = max(best, s)
         if best >= 0.999:
             break
     return best
+
+
+def _same_kind(phrase: str, item: str) -> bool:
+    """Whether the row can be the kind of thing asked: a …支出 question needs a spending row."""
+    asked = _ASKED_HEAD.search(phrase)
+    return not asked or any(h in item for h in _HEAD_KIN[asked.group(1)])
 
 
 def context_similarity(phrase: str, context: str) -> float:
@@ -344,7 +351,7 @@ class Answerer:
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
-            if i in in_context and s < MATCH_THRESHOLD:
+            if i in in_context and s < MATCH_THRESHOLD and _same_kind(phrase, f.item + self.context[i]):
                 s = max(s, context_similarity(phrase, self.context[i]))
             if s < MATCH_THRESHOLD - 0.15:
                 continue
