@@ -46,6 +46,7 @@ CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not
 # named (…基金当期结余X，历年滚存结余Y)
 _GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增长率?|增幅|降幅|支付进度|执行进度|完成进度|进度)$"
                            r"|历年|滚存|当期|当年|年末|上年)")
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NUMBERS = re.compile(r"[\d.．,，]+")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
@@ -424,6 +425,8 @@ class Answerer:
             return old + (0.08 if f.measure in ("ratio", "rate") or f.unit == "%" else -0.2)
         if q.attribute == "count":
             return old + (0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1)
+        if f.measure == "standard" and _TOTAL_ASKED.search(q.norm):
+            return old - 0.2  # 一共发了多少: the money paid out, not the rate per person
         if q.attribute == "standard":
             big = f.unit in ("万元", "亿元", "万亿元")
             return old + (0.05 if f.measure == "standard" else -0.15 if big else 0.0)
@@ -556,7 +559,10 @@ class Answerer:
             q.by, "最多" if q.extreme == "max" else "最少")
         group = q.group or "所列项目"
         text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
-        entity = _distinguishing_name(win, members) if listed else win.item
+        entity = win.item
+        if listed:  # named as the question named it when that is part of the report's name
+            asked = q.items[members.index(win)] if win in members[:len(q.items)] else ""
+            entity = asked if asked and asked in win.item else _distinguishing_name(win, members)
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
@@ -734,7 +740,11 @@ class Answerer:
             out.append((alike or same or rows)[0].fig)
         dims = [_dimension(f) for f in out]
         major = max(set(dims), key=dims.count)
-        if dims.count(major) > len(dims) / 2:
+        if q.attribute == "amount" and major != "元" and all(
+                any(r.fig.doc == doc and _is_money(r.fig) for r in rows) for rows in found):
+            major = "元"  # 发得最少 over three benefits: the money, though each also has a head count
+            dims = [d if d == "元" else "" for d in dims]
+        if dims.count(major) > len(dims) / 2 or major == "元":
             for k, rows in enumerate(found):
                 if dims[k] != major:  # 困难群体 8449人 among amounts: its amount, if stated
                     alt = [r.fig for r in rows if r.fig.doc == doc and _dimension(r.fig) == major]
@@ -1024,8 +1034,19 @@ def _clause_contexts(index: Index) -> list[str]:
                 if (g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2
                         and _dimension(g) == _dimension(f)):
                     ctx = ctx.replace(g.item, " ")
+            ctx += " " + _clause_after(text, f, index.figures[ids[n + 1]] if n + 1 < len(ids) else None)
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
     return out
+
+
+def _clause_after(text: str, f: Figure, nxt: Figure | None) -> str:
+    """What the number's own clause says after it (…X亿元支持推进乡村振兴), up to the clause's end
+    or the next figure, whichever is first."""
+    start = max(f.end, f.change_end or 0)
+    end = min(f.sent_end, start + 30, nxt.start if nxt and nxt.start > start else f.sent_end)
+    tail = text[start:end]
+    m = re.search(r"[，,；;。：:]", tail)
+    return tail[:m.start()] if m else tail
 
 
 def _parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:

@@ -157,6 +157,7 @@ _DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|�
 # "A里/中，B以外的部分": A - B
 # 中 as "in", not the 中 of 中央/中小/中职 …
 _IN = r"(?:里面|里|当中|之中|中(?![央国小心期长等职学医药]))"
+_DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减去")
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
@@ -186,19 +187,18 @@ _FILLER_WORDS = (
     r"是多少|有多少|为多少|多少钱|多少|是几|有几|几|多大|怎么样|如何|是否|有没有|吗|呢|吧|啊|"
     r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|提高了|提高到|提高|提到|"
     r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|共计|合计|总共|一共|加起来|之和|总和|总计|"
-    r"差额|相差|差了|差|多出|结余|收支差|缺口|占比|比重|比例|所占|占|百分之|"
+    r"差额|相差|差了|差|多出|收支差|缺口|占比|比重|比例|所占|占|百分之|"
     r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪边|哪些|谁|还是|更多|更少|更高|更低|更快|"
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
-    r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计|预期|决算|"
+    r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计数|决算数|预计|预期|决算|"
     r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
     r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
-    r"降得|涨得|升得|掉得|免掉|"
+    r"降得|涨得|升得|掉得|免掉|数|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
 _FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
-_FILLER = re.compile(_FILLER_WORDS)
 _CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
 _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
 
@@ -238,7 +238,7 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
                 q.places.append(places[alias])
             if not alias.isascii():
                 # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级
-                rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级)", " ", rest)
+                rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级|级)", " ", rest)
     if "全国" in (places or {}).values() and _NATIONAL.search(rest):
         # 国家拟安排…/国务院: the country (not 国家助学金, an item's name)
         if "全国" not in q.places:
@@ -287,8 +287,9 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
 
     q.qtype, q.op = _question_type(rest)
-    if len(set(scopes)) >= 2 and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
-        q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多
+    two_years = len(set(year_list)) >= 2
+    if (len(set(scopes)) >= 2 or two_years) and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
+        q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多 / 2025年和2026年哪个多
     q.attribute = _attribute(rest, q.qtype)
     if q.qtype == "superlative":
         q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"
@@ -316,6 +317,8 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         if len(parts) >= 2 and any(_STATUS_ONLY.search(p) for p in parts[1:]):
             q.items = q.items * 2
             q.operand_statuses = ["执行", "预算"]
+    if len(q.items) == 2 and q.items[0] == q.items[1]:
+        q.items = q.items[:1]
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
         # one item in two scopes (市本级…占全市) or two years (2026年…比2025年)
         if len(scopes) >= 2 and scopes[0] != scopes[1]:
@@ -353,8 +356,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
         return "arithmetic", "share"
-    if _DIFF.search(rest):
-        return "arithmetic", "diff"
+    if _DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest)):
+        return "arithmetic", "diff"  # (降低了多少 alone is a change)
     if _SUM.search(rest) and len([p for p in _split(rest) if p.strip()]) >= 2:
         return "arithmetic", "sum"
     if _SUM.search(rest):
@@ -515,6 +518,9 @@ def _listed(rest: str) -> list[str]:
     if listed:
         body = listed.group(1)
         body = body[body.rfind("(") + 1:] if "(" in body else body
+        first, sep, others = body.partition("、")
+        if "的" in first and len(first) - first.rfind("的") > 2:
+            body = first[first.rfind("的") + 1:] + sep + others  # 全市一般公共预算的A、B: A, not the subject
         parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", p))) for p in body.split("、")]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
