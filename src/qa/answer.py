@@ -46,6 +46,8 @@ CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not
 # named (…基金当期结余X，历年滚存结余Y)
 _GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增长率?|增幅|降幅|支付进度|执行进度|完成进度|进度)$"
                            r"|历年|滚存|当期|当年|年末|上年)")
+# an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
+_CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NUMBERS = re.compile(r"[\d.．,，]+")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
@@ -413,7 +415,7 @@ class Answerer:
     def _measure_fit(q: Query, f: Figure) -> float:
         if q.attribute == "change":
             if not f.direction:
-                return -0.2
+                return 0.0 if _CHANGE_ITEM.match(f.item) else -0.2  # 降低费用负担X亿元 is itself a change
             # 增长多少 means the rate unless the question asks for money (增加了多少亿元)
             wants_amount = bool(_AMOUNT_CHANGE.search(q.norm))
             return 0.05 + (0.03 if (f.change_unit in ("%", "个百分点")) != wants_amount else 0.0)
@@ -492,7 +494,7 @@ class Answerer:
                         f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{top.unit}")
                 return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
                               unit=top.unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
-        if q.attribute == "change" and not top.direction:
+        if q.attribute == "change" and not top.direction and not _CHANGE_ITEM.match(top.item):
             return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
         if q.attribute == "amount" and self._measure_fit(q, top) < 0:
             return _abstain(question, f"报告没有给出{phrase}的金额，只说明了它的{_describe_measure(top)}。",
@@ -505,7 +507,7 @@ class Answerer:
         text = "；".join(parts) if len(parts) > 1 else parts[0]
         if q.qtype == "change" and top.direction in _DECLINE and re.search(r"增长|增加|增幅|涨", q.norm):
             text += f"（注意：是{top.direction}，不是增长）"
-        if q.attribute == "change":
+        if q.attribute == "change" and top.direction:
             return Answer(question, kind="figure", answer=text, value=_num(top.change_value),
                           unit=top.change_unit, direction=top.direction, citations=cites)
         return Answer(question, kind="figure", answer=text, value=_num(top.value), unit=top.unit,
@@ -559,10 +561,7 @@ class Answerer:
             q.by, "最多" if q.extreme == "max" else "最少")
         group = q.group or "所列项目"
         text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
-        entity = win.item
-        if listed:  # named as the question named it when that is part of the report's name
-            asked = q.items[members.index(win)] if win in members[:len(q.items)] else ""
-            entity = asked if asked and asked in win.item else _distinguishing_name(win, members)
+        entity = _winner_name(q, members, win) if listed else win.item
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
@@ -1133,15 +1132,26 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     return win.item
 
 
-def _distinguishing_name(win: Figure, members: list[Figure]) -> str:
-    """The winner named by what sets it apart: '城乡一体化示范区' when every contender is
-    a '…一般公共预算收入' (a shared tail of 4+ characters is dropped)."""
+def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
+    """The winner of contenders the question listed, named so staff recognise it: by what sets
+    it apart when all share a long tail ('城乡一体化示范区' of '…一般公共预算收入'), else as the
+    question named it when the report's name contains that or does not name it at all."""
     items = [f.item for f in members]
     tail = 0
     while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
         tail += 1
-    name = win.item[:len(win.item) - tail] if tail >= 4 else win.item
-    return name if len(name) >= 2 else win.item
+    if tail >= 4 and len(win.item) - tail >= 2:
+        return win.item[:len(win.item) - tail]
+    i = next((k for k, f in enumerate(members) if f is win), -1)
+    if not 0 <= i < len(q.items):
+        return win.item
+    asked = q.items[i]
+    core = re.sub(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", "", asked) or asked
+    if win.item in asked:
+        return win.item  # 80岁以上高龄补贴 asked, 高龄补贴 in the report
+    if asked in win.item or core in win.item and len(core) >= 2:
+        return asked if asked in win.item else core
+    return core if coverage(core, win.item) < 0.5 else win.item
 
 
 def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
