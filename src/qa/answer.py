@@ -48,6 +48,8 @@ _GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增�
                            r"|历年|滚存|当期|当年|年末|上年)")
 # an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
 _CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
+_COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
+_SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NUMBERS = re.compile(r"[\d.．,，]+")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
@@ -79,8 +81,9 @@ def coverage(a: str, b: str) -> float:
     return sum(covered) / len(a)
 
 
-def item_similarity(phrase: str, item: str) -> float:
-    """How well a question's item phrase names a row's item, 0..1 (synonyms considered)."""
+def item_similarity(phrase: str, item: str, kind: bool = True) -> float:
+    """How well a question's item phrase names a row's item, 0..1 (synonyms considered).
+    `kind`: hold the row to the kind the phrase ends in (…支出 needs a spending row)."""
     bare = _ATTRIBUTE_TAIL.sub("", item)
     names = (item, bare) if len(bare) >= 2 and bare != item else (item,)
     asked_head = _ASKED_HEAD.search(phrase)
@@ -91,7 +94,7 @@ def item_similarity(phrase: str, item: str) -> float:
             head = _HEAD.search(name)
             if head and head.group(1) not in v and coverage(v, name) < 1.0:
                 s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
-            elif not _same_kind(phrase, item):
+            elif kind and not _same_kind(phrase, item):
                 s *= 0.6  # …付息支出 asked: 地方政府债券 (an amount raised) is not a spending
             if v != phrase and (v not in name or len(v) <= 2):
                 s *= 0.9  # a synonym counts when the item says it whole (土地收入 ≠ 土地…转移性收入)
@@ -237,6 +240,7 @@ class Answerer:
             for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
         self.context: list[str] = _clause_contexts(index)
+        self.context_start: dict[int, int] = _generic_leads(index)
         self.bigram_context: dict[str, set[int]] = defaultdict(set)
         for i, c in enumerate(self.context):
             for g in _bigrams(c):
@@ -341,6 +345,8 @@ class Answerer:
         # that mentions education; everyday wording (在教育上投了多少) may match a clause
         formal = bool(re.search(r"(支出|收入)$", phrase)) and phrase in q.text
         in_context = set() if formal else self._context_ids(phrase)
+        # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
+        kind_said = bool(re.search(r"(支出|收入)$", phrase)) and phrase[-2:] in q.text
         allowed = set(docs) if docs else None
         named = distinct_names(phrase)
         out = []
@@ -350,11 +356,11 @@ class Answerer:
                 continue
             if named and not all(n in f.item or n in self.context[i] for n in named):
                 continue  # 增值税 asked: 税收收入 is not it, however alike the words
-            s = item_similarity(phrase, f.item) if i in ids else 0.0
+            s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
-            if i in in_context and s < MATCH_THRESHOLD and _same_kind(phrase, f.item + self.context[i]):
+            if i in in_context and s < MATCH_THRESHOLD and (not kind_said or _same_kind(phrase, f.item + self.context[i])):
                 s = max(s, context_similarity(phrase, self.context[i]))
             if s < MATCH_THRESHOLD - 0.15:
                 continue
@@ -394,6 +400,8 @@ class Answerer:
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
+        elif q.years and len(q.years) == 1 and "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]:
+            return True  # 年均增长N%: an average over years, not the asked year's growth
         return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
                 or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years, said))
 
@@ -426,6 +434,10 @@ class Answerer:
         if q.attribute == "ratio":
             return old + (0.08 if f.measure in ("ratio", "rate") or f.unit == "%" else -0.2)
         if q.attribute == "count":
+            asked = _COUNT_UNIT_ASKED.search(q.norm)
+            want = (asked.group(1) or asked.group(2) or "").lstrip("万") if asked else ""
+            if want and f.unit in _COUNT_UNITS and f.unit.lstrip("万") != want:
+                return old - 0.15  # 多少户 asked: a number of projects (个) is not it
             return old + (0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1)
         if f.measure == "standard" and _TOTAL_ASKED.search(q.norm):
             return old - 0.2  # 一共发了多少: the money paid out, not the rate per person
@@ -490,15 +502,19 @@ class Answerer:
             if before is not None:  # 由X元提高到Y元: the change is Y - X
                 cite = self._cite(top)
                 diff = _from_base(_base(top) - _base(before), top.unit)
+                unit = "个百分点" if top.unit == "%" else top.unit  # 20% -> 16% is 4 points, not 4%
                 text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
-                        f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{top.unit}")
+                        f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}")
                 return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
-                              unit=top.unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
+                              unit=unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
         if q.attribute == "change" and not top.direction and not _CHANGE_ITEM.match(top.item):
             return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
         if q.attribute == "amount" and self._measure_fit(q, top) < 0:
             return _abstain(question, f"报告没有给出{phrase}的金额，只说明了它的{_describe_measure(top)}。",
                             [self._cite(top)])
+        if q.attribute in ("ratio", "count") and self._measure_fit(q, top) < -0.1:
+            what = "比率" if q.attribute == "ratio" else "数量"
+            return _abstain(question, f"报告没有给出{phrase}的{what}。", [self._cite(top)])
         parts, cites = [], []
         for r in rows:
             cite = self._cite(r.fig)
@@ -993,13 +1009,36 @@ class Answerer:
                 change = ("同比" if "同比" in before else "") + f.direction + change
         elif f.direction and f.change_value is not None:
             change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
+        item = f.item
+        if _GENERIC_ITEM.match(f.item):  # 完成率N% says nothing alone: quote what it is of
+            lead = self.context_start.get(id(f))
+            item = text[lead:f.start].strip("，,；; ") if lead is not None else f.item
+            prefix = ""
         if f.measure == "change":
-            return f"{prefix}{f.item}{change or amount}"
-        body = f"{prefix}{f.item}{amount}"
+            return f"{prefix}{item}{change or amount}"
+        body = f"{prefix}{item}{amount}"
         return f"{body}，{change}" if change else body
 
 
 # --- module helpers -------------------------------------------------------------------------
+
+def _generic_leads(index: Index) -> dict[int, int]:
+    """For subject-less rows (完成率, 历年滚存结余 …): id(row) -> where their statement begins."""
+    out: dict[int, int] = {}
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(index.figures):
+        by_doc[f.doc].append(i)
+    for doc, ids in by_doc.items():
+        if doc not in index.documents:
+            continue
+        text = index.documents[doc].text
+        ids.sort(key=lambda i: index.figures[i].start)
+        for n, i in enumerate(ids):
+            f = index.figures[i]
+            if _GENERIC_ITEM.match(f.item):
+                out[id(f)] = _lead_start(text, f, index.figures, ids[:n])
+    return out
+
 
 def _clause_contexts(index: Index) -> list[str]:
     """For each row, its sentence's text before the number, from where the previous row of a
@@ -1016,7 +1055,7 @@ def _clause_contexts(index: Index) -> list[str]:
             f = index.figures[i]
             begin = f.sent_start
             if _GENERIC_ITEM.match(f.item):  # …贷款X万元，完成率N%: the rate is of what came before
-                out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[begin:f.start])
+                out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[_lead_start(text, f, index.figures, ids[:n]):f.start])
                 continue
             for j in reversed(ids[:n]):
                 g = index.figures[j]
@@ -1036,6 +1075,16 @@ def _clause_contexts(index: Index) -> list[str]:
             ctx += " " + _clause_after(text, f, index.figures[ids[n + 1]] if n + 1 < len(ids) else None)
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
     return out
+
+
+def _lead_start(text: str, f: Figure, figures: list[Figure], before: list[int]) -> int:
+    """Where the statement a subject-less row belongs to begins: the clause (after ；or 。) of the
+    figure just before it in its sentence, else the sentence start."""
+    prev = next((figures[j] for j in reversed(before) if figures[j].sent_start == f.sent_start), None)
+    if prev is None:
+        return f.sent_start
+    cut = max(text.rfind(c, f.sent_start, prev.start) for c in "；;。")
+    return max(f.sent_start, cut + 1)
 
 
 def _clause_after(text: str, f: Figure, nxt: Figure | None) -> str:
@@ -1123,7 +1172,9 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     the item (城市低保 for 城市低保月人均保障水平), else the report's item."""
     i = next((k for k, f in enumerate(picked) if f is win), 0)
     if q.operand_scopes:
-        return q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
+        scope = q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
+        said = [w for w in _SCOPE_WORDS.get(scope, ()) if w in q.text]
+        return said[0] if said and scope not in q.text else scope  # 市级 asked, 市本级 meant
     if q.operand_years:
         return f"{q.operand_years[min(i, len(q.operand_years) - 1)]}年"
     asked = q.items[i] if i < len(q.items) else ""

@@ -175,7 +175,7 @@ _CHANGE = re.compile(r"增长|增幅|增速|增长率|下降|降幅|减少|增�
                      r"压减|压缩|削减|调减|下调|节约|节省")
 _TO_LEVEL = re.compile(r"(提高|提|增加|增长|上调|调整|调增|降低|下调|减少)(到|至)")
 _SPAN = re.compile(r"“?(十[一二三四五六七八九]五)”?(?:期间|时期|以来)?|过去五年|五年来|近五年")
-_CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|增幅|增速|降幅|变化|变动|"
+_CHANGE_ASKED = re.compile(r"比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|降了多少|降低了?多少|升了多少|增幅|增速|降幅|变化|变动|"
                            r"提高了?多少|提升了?多少|上调了?多少|多了多少|少了多少")
 _AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
 _RATIO = re.compile(r"完成率|完成了?预算的|为预算的|预算的百分之|支付进度|执行进度|进度")
@@ -359,6 +359,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "share"
     if _DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest)):
         return "arithmetic", "diff"  # (降低了多少 alone is a change)
+    if _SUM.search(rest) and _CHANGE_ASKED.search(rest) and len([p for p in _split(rest) if p.strip()]) < 2:
+        return "change", ""  # 一共降了多少个百分点
     if _SUM.search(rest) and len([p for p in _split(rest) if p.strip()]) >= 2:
         return "arithmetic", "sum"
     if _SUM.search(rest):
@@ -462,12 +464,21 @@ def _items(rest: str, q: Query) -> list[str]:
         whole = _clean(_SUM.sub(" ", _COUNTED.sub(" ", rest)))
         return [whole] if whole else []
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
-        parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in _split(rest)]
+        raw = _split(rest)
+        if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
+            raw[0] = _after_subject(raw[0])
+        parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in raw]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             return _inherit_subject(_share_head(parts))
     whole = _clean(rest)
     return [whole] if whole else []
+
+
+def _after_subject(part: str) -> str:
+    """'全市一般公共预算的上解上级支出' -> '上解上级支出': before 的 is whose, shared by all operands."""
+    at = part.rfind("的")
+    return part[at + 1:] if at >= 2 and len(re.findall(r"[\u4e00-\u9fff]", part[at + 1:])) >= 3 else part
 
 
 def _cut_counted(part: str) -> str:
@@ -494,8 +505,11 @@ def _inherit_subject(parts: list[str]) -> list[str]:
         if not others:
             continue
         subject = _subject_of(others[0])
+        core = _subject_of(p)
         if _HEAD_ONLY.match(p):
             out[i] = subject + p
+        elif core and core != p and len(subject) > len(core) and subject.endswith(core):
+            out[i] = subject + p[len(core):]  # 政府性基金支出 … 基金收入 -> 政府性基金收入
         elif subject and len(subject) >= 2 and not any(subject[k:k + 2] in p for k in range(len(subject) - 1)) \
                 and re.search(r"(余额|限额)$", p):
             out[i] = subject + p
