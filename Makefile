@@ -33,6 +33,11 @@ test: install
 eval: install
 	$(VENV)/bin/qa eval eval/dev.jsonl --corpus ../shared/corpus --baselines \
 		--md eval/results/dev.md --json eval/results/dev.json
+	for set in eval/heldout*.jsonl; do \
+		name=$$(basename $$set .jsonl); \
+		$(VENV)/bin/qa eval $$set --corpus ../shared/corpus --baselines \
+			--md eval/results/$$name.md --json eval/results/$$name.json || exit 1; \
+	done
 
 bench: install
 	$(PY) eval/benchmark.py

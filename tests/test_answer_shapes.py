@@ -15,12 +15,14 @@ REPORT = """青禾县2024年财政工作报告
 一、收入情况
 2024年全县一般公共预算收入8.42亿元，同比增长5.1%，其中：税收收入6.10亿元，增长7.2%；非税收入2.32亿元，下降0.4%。主要收入项目是：增值税2.85亿元，增长3.3%；企业所得税1.12亿元，增长9.8%；契税0.64亿元，下降12.5%。
 二、支出情况
-2024年全县一般公共预算支出21.37亿元，增长4.6%。全年民生支出16.2亿元，占一般公共预算支出的75.8%。
+2024年全县一般公共预算支出21.37亿元，增长4.6%。全年民生支出16.2亿元，占一般公共预算支出的75.8%。青禾经开区一般公共预算收入1.02亿元，增长3.0%。
+全县机关事业单位养老保险基金当年结余0.12亿元，年末滚存结余1.35亿元。城乡居民基础养老金由每人每月150元提高到165元。
 三、重点工作
 （一）加大民生投入。筹措资金1.26亿元，支持困难群众救助和养老服务工作。筹措资金3.48亿元，支持义务教育薄弱环节改善。筹措资金0.57亿元，支持基层医疗机构能力建设。
 （二）支持产业发展。安排农业产业化资金800万元，工业转型资金1200万元，商贸流通资金350万元，优先支持县域重点项目；安排人才引进经费300万元，支持人才集聚。
 （三）规范预备费管理。全年安排预备费2000万元，执行中动用900万元，主要用于森林防火补助400万元、抗旱救灾资金300万元、动物防疫补助200万元。
 （四）推动教育均衡发展，投入资金2.6亿元，新建改建校舍4.1万平方米。
+（六）创新财政金融产品。惠民贷已发放贷款3200万元，完成率80.5%。
 （五）落实减税降费政策，全年累计为各类经营主体减负1.85亿元，其中税费减免1.50亿元（中央级0.90亿元，地方级0.60亿元），社保费减免0.35亿元。
 """
 
@@ -98,6 +100,42 @@ def test_a_stated_share_is_answered_as_stated(engine):
 
 def test_another_year_still_abstains(engine):
     assert ask(engine, "青禾县2022年一般公共预算收入是多少？")["status"] == "abstained"
+
+
+def test_a_part_of_the_place_is_answered_only_where_the_report_names_it(engine):
+    rec = ask(engine, "青禾经开区2024年一般公共预算收入是多少？")
+    assert (rec["status"], rec["value"]) == ("answered", 1.02), rec["answer"]
+    assert ask(engine, "青禾县白沙区2024年一般公共预算收入是多少？")["status"] == "abstained"
+
+
+def test_a_named_tax_is_not_answered_by_another_or_by_the_total(engine):
+    assert ask(engine, "青禾县个人所得税收入是多少？")["status"] == "abstained"
+    assert ask(engine, "青禾县契税收入是多少？")["value"] == 0.64
+
+
+def test_a_budget_subject_asked_by_name_is_not_a_clause_about_it(engine):
+    assert ask(engine, "青禾县2024年教育支出是多少？")["status"] == "abstained"
+
+
+def test_balance_carried_over_and_this_years_surplus_are_kept_apart(engine):
+    assert ask(engine, "青禾县养老保险基金滚存结余是多少？")["value"] == 1.35
+    assert ask(engine, "青禾县养老保险基金当年结余是多少？")["value"] == 0.12
+
+
+def test_change_from_the_former_value(engine):
+    rec = ask(engine, "青禾县城乡居民基础养老金提高了多少？")
+    assert (rec["status"], rec["value"], rec["unit"]) == ("answered", 15, "元"), rec["answer"]
+
+
+def test_a_rate_without_a_subject_is_read_with_the_clause_before_it(engine):
+    rec = ask(engine, "青禾县惠民贷的完成率是多少？")
+    assert (rec["value"], rec["unit"]) == (80.5, "%"), rec["answer"]
+    assert "惠民贷" in rec["answer"]  # the answer says what the rate is of
+
+
+def test_which_fell_more(engine):
+    rec = ask(engine, "青禾县契税和非税收入哪个降得更多？")
+    assert (rec["status"], rec["entity"], rec["value"]) == ("answered", "契税", 12.5), rec["answer"]
 
 
 # --- question parsing -----------------------------------------------------------------------

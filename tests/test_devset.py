@@ -1,4 +1,5 @@
-"""Validates the public dev question set eval/dev.jsonl against the reports it was written from.
+"""Validates the question sets (eval/dev.jsonl and the held-out eval/heldout*.jsonl) against the
+reports they were written from.
 
 The reports live beside the project in ../shared/corpus; without them the evidence checks
 cannot run, so the module skips (the structural checks need the reports' text too).
@@ -16,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "eval" / "dev.jsonl"
+SETS = [DEV_SET, *sorted((ROOT / "eval").glob("heldout*.jsonl"))]
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FIRST_REPORT = "2023_county_finance_bureau_work_report"
 
@@ -54,8 +56,14 @@ def _evidence_list(row: dict) -> list[str]:
     return ev if isinstance(ev, list) else [ev]
 
 
+@pytest.fixture(scope="module", params=SETS, ids=[p.stem for p in SETS])
+def rows(request) -> list[dict]:
+    with request.param.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
 @pytest.fixture(scope="module")
-def rows() -> list[dict]:
+def dev_rows() -> list[dict]:
     with DEV_SET.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
@@ -70,16 +78,27 @@ def texts(rows: list[dict]) -> dict[str, str]:
     return out
 
 
-def test_size_and_coverage(rows: list[dict]) -> None:
-    assert len(rows) >= 200
-    docs = Counter(r["doc"] for r in rows)
+def test_size_and_coverage(dev_rows: list[dict]) -> None:
+    assert len(dev_rows) >= 200
+    docs = Counter(r["doc"] for r in dev_rows)
     assert len(docs) >= 4
     assert docs[FIRST_REPORT] >= 40, "the first report must be well covered"
-    assert {r["type"] for r in rows} == TYPES
+    assert {r["type"] for r in dev_rows} == TYPES
 
 
-def test_type_minimums(rows: list[dict]) -> None:
-    types = Counter(r["type"] for r in rows)
+def test_held_out_sets_cover_every_report_and_type(rows: list[dict], dev_rows: list[dict]) -> None:
+    assert {r["doc"] for r in rows} == {r["doc"] for r in dev_rows}
+    assert {r["type"] for r in rows} >= TYPES - {"english"}
+
+
+def test_held_out_questions_are_new(rows: list[dict], dev_rows: list[dict]) -> None:
+    if rows is dev_rows or rows[0]["id"] == dev_rows[0]["id"]:
+        return
+    assert not {r["question"] for r in rows} & {r["question"] for r in dev_rows}
+
+
+def test_type_minimums(dev_rows: list[dict]) -> None:
+    types = Counter(r["type"] for r in dev_rows)
     assert types["unanswerable"] >= 25
     assert types["english"] >= 15
     assert types["descriptive"] >= 25
