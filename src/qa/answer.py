@@ -240,6 +240,7 @@ class Answerer:
             for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
         self.context: list[str] = _clause_contexts(index)
+        self._row_index: dict[int, int] = {id(f): i for i, f in enumerate(index.figures)}
         self.context_start: dict[int, int] = _generic_leads(index)
         self.bigram_context: dict[str, set[int]] = defaultdict(set)
         for i, c in enumerate(self.context):
@@ -545,6 +546,8 @@ class Answerer:
             # but a listed name may be shorter or longer than the report's (80岁以上高龄补贴)
             picked = self._operands(q, docs, ranks, floor=MATCH_THRESHOLD - 0.1, limit=8)
             if isinstance(picked, str):
+                picked = self._listed_together(q, docs, ranks) or picked
+            if isinstance(picked, str):
                 # named in its own words (治大气、治水…) or a group named with a 、 (补短板、保民生):
                 # the list the report gives for what the question names
                 members = self._group_members(q, docs, ranks)
@@ -584,6 +587,47 @@ class Answerer:
                           unit=win.change_unit, direction=win.direction, entity=entity, citations=_dedupe(cites))
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=entity, citations=_dedupe(cites))
+
+    def _listed_together(self, q: Query, docs, ranks) -> list[Figure] | None:
+        """The contenders a question lists, found together in one list of the report: each name
+        is matched (loosely, by item or leading clause) to a different member of the same
+        enumeration in a well-ranked passage. The list makes a loose match safe: names that
+        each fit a member of one list are that list."""
+        names = [re.sub(r"(支出|收入|资金|经费|的钱|钱)$", "", n) or n for n in q.items[:8]]
+        chunks = sorted({self._chunk_key(f) for f in self._rows(docs)} & set(ranks), key=lambda k: ranks[k])[:8]
+        pools: list[list[Figure]] = []
+        seen: set[tuple[int, ...]] = set()
+        for key in chunks[:5]:
+            for g in self._rows_in_chunk(key, docs):
+                run = [f for f in self._enumeration(g) if not self._conflicts(q, f)] if _listable(g) else []
+                sig = tuple(id(f) for f in run)
+                if len(run) >= len(names) and sig not in seen:
+                    seen.add(sig)
+                    pools.append(run)
+        # else statements of one kind spread over the best passages (统筹X支持A。…安排Y推进B)
+        spread = [f for key in chunks for f in self._rows_in_chunk(key, docs)
+                  if _listable(f) and not self._conflicts(q, f)]
+        pools.append(_same_dimension([f for f in spread if f.measure == "amount"] or spread))
+        for pool in pools:
+            picked, total = [], 0.0
+            for name in names:
+                fits = [(max(coverage(name, f.item), coverage(name, self._said_before(f))), f)
+                        for f in pool if f not in picked]
+                fit, f = max(fits, key=lambda t: t[0], default=(0.0, None))
+                if fit < 0.5 or f is None:
+                    break
+                picked.append(f)
+                total += fit
+            else:
+                return picked  # the enumerations first: a list in the report beats scattered rows
+        return None
+
+    def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
+        return [f for f in self._rows(docs) if self._chunk_key(f) == key]
+
+    def _said_before(self, f: Figure) -> str:
+        i = self._row_index.get(id(f))
+        return self.context[i] if i is not None else ""
 
     def _group_members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """Rows of the family the question ranks: the children of the group item (其中…,
