@@ -765,8 +765,17 @@ class Answerer:
                       direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
 
     def _operands(self, q: Query, docs, ranks, floor: float = MATCH_THRESHOLD, limit: int = 4) -> list[Figure] | str:
-        """One row per asked item, from the same report, preferring the same period and scope
-        and, when the best rows measure different things, the kind most of them measure."""
+        """One row per asked item (under the first reading of the question that finds them all),
+        from the same report, preferring the same period and scope and, when the best rows
+        measure different things, the kind most of them measure."""
+        first = self._operands_of(q, docs, ranks, floor, limit)
+        for items in q.alternatives if isinstance(first, str) else ():
+            other = self._operands_of(Query(**{**q.__dict__, "items": items}), docs, ranks, floor, limit)
+            if not isinstance(other, str):
+                return other
+        return first
+
+    def _operands_of(self, q: Query, docs, ranks, floor: float, limit: int) -> list[Figure] | str:
         found: list[list[Scored]] = []
         for i, phrase in enumerate(q.items[:limit]):
             qi = _operand_query(q, i)

@@ -124,6 +124,8 @@ class Query:
     operand_scopes: list[str] = field(default_factory=list)
     operand_years: list[int] = field(default_factory=list)
     operand_statuses: list[str] = field(default_factory=list)
+    # other readings of two operands when a name holds a 和 itself (A和B的改革补助和C)
+    alternatives: list[list[str]] = field(default_factory=list)
 
     @property
     def wants_figure(self) -> bool:
@@ -330,6 +332,8 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
             q.operand_years = year_list[:2]
     if q.qtype == "superlative":
         q.group = _group_phrase(rest)
+    if q.qtype in ("compare", "arithmetic") and q.op in ("", "sum", "diff") and len(q.items) >= 2:
+        q.alternatives = _two_part_readings(rest, q)
     return q
 
 
@@ -423,6 +427,24 @@ def _clean(phrase: str) -> str:
     phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
     kept = "".join(w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)).strip()
     return re.sub(r"(.{2,})\1", r"\1", kept)  # 卫生健康卫生健康支出 after a synonym rewrite
+
+
+def _two_part_readings(rest: str, q: Query) -> list[list[str]]:
+    """Every way to read the question as two operands split at one 和/与/及/跟: the first
+    reading (split at every connector) fails when an operand's own name holds a 和."""
+    words = _words(rest)
+    cuts = [i for i, w in enumerate(words) if w in ("和", "与", "及", "以及", "跟")]
+    out = []
+    for i in cuts:
+        left, right = "".join(words[:i]), "".join(words[i + 1:])
+        if q.qtype == "compare" or q.op == "sum":
+            left = _after_subject(left)
+        pair = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in (left, right)]
+        if all(len(p) >= 2 for p in pair):
+            pair = _inherit_subject(_share_head(pair))
+            if pair != q.items and pair not in out:
+                out.append(pair)
+    return out
 
 
 def _split(text: str) -> list[str]:
