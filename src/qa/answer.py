@@ -362,7 +362,9 @@ class Answerer:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
             if i in in_context and s < MATCH_THRESHOLD and (not kind_said or _same_kind(phrase, f.item + self.context[i])):
-                s = max(s, context_similarity(phrase, self.context[i]))
+                said = context_similarity(phrase, self.context[i])
+                if said > s and not self._owned_by_earlier(phrase, i, said):
+                    s = said
             if s < MATCH_THRESHOLD - 0.15:
                 continue
             if strict and self._conflicts(q, f):
@@ -371,6 +373,24 @@ class Answerer:
             out.append(Scored(f, s))
         out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
         return out
+
+    def _owned_by_earlier(self, phrase: str, i: int, said: float) -> bool:
+        """Whether an earlier row of the same sentence is named by the phrase at least as well:
+        (国内生产总值增长N%；城镇新增就业M万人 — the words are the first row's, not the second's)."""
+        f = self.index.figures[i]
+        if _GENERIC_ITEM.match(f.item):
+            return False  # 完成率, 滚存结余: of the row before by design
+        rate_asked = bool(re.search(r"增长|增速|增幅|率", phrase))
+        for j in range(max(0, i - 8), i):
+            g = self.index.figures[j]
+            if g.doc != f.doc or g.sent_start != f.sent_start or g.start >= f.start or g.item == f.item:
+                continue
+            # a head count before an amount is about the same people: only a list's peers own words
+            if _dimension(g) != _dimension(f) and not (rate_asked and g.unit in ("%", "个百分点")):
+                continue
+            if item_similarity(phrase, g.item) >= said - 0.1:
+                return True
+        return False
 
     def _context_ids(self, phrase: str) -> set[int]:
         """Rows whose leading clause holds most of the character pairs of the phrase (or of
@@ -445,6 +465,8 @@ class Answerer:
         if q.attribute == "standard":
             big = f.unit in ("万元", "亿元", "万亿元")
             return old + (0.05 if f.measure == "standard" else -0.15 if big else 0.0)
+        if f.measure == "change" and re.search(r"增长|增速", q.norm) and not _AMOUNT_CHANGE.search(q.norm):
+            return old  # 国内生产总值增长的目标是多少: the growth is what is asked
         # amount asked: a percentage or a bare change is not an amount
         if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
             return old - 0.25
@@ -498,7 +520,9 @@ class Answerer:
         if not rows:
             return self._not_found(question, q, phrase, docs, ranks)
         top = rows[0].fig
-        if q.attribute == "change" and top.change_value is None:
+        wants_amount = bool(_AMOUNT_CHANGE.search(q.norm)) and top.change_unit in ("%", "个百分点") \
+            and top.unit not in ("%", "个百分点")
+        if q.attribute == "change" and (top.change_value is None or wants_amount):
             before = self._former_value(top)
             if before is not None:  # 由X元提高到Y元: the change is Y - X
                 cite = self._cite(top)
