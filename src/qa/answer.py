@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -52,6 +52,10 @@ _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所
 _SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NUMBERS = re.compile(r"[\d.．,，]+")
+_NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
+_LINE_BULLET = re.compile(r"\s*(——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
+                          r"\d{1,2}[.．、]|[一二三四五六七八九十]、)")
+_BULLET_MARK = _LINE_BULLET
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
@@ -666,6 +670,8 @@ class Answerer:
                 best_doc = min(kids, key=lambda f: ranks.get(self._chunk_key(f), 99)).doc
                 pool = [f for f in kids if f.doc == best_doc]
         if len({f.item for f in pool}) < 2:
+            pool = self._bullets_after_group(q, docs, ranks)
+        if len({f.item for f in pool}) < 2:
             pool = self._listed_after_group(q, docs, ranks, loose)
         out, seen = [], set()
         for f in pool:  # one row per item: its first statement
@@ -673,6 +679,60 @@ class Answerer:
                 seen.add(f.item)
                 out.append(f)
         return out
+
+    def _bullets_after_group(self, q: Query, docs, ranks) -> list[Figure]:
+        """Members written as bullets under the group's name: '重点支出：一是A。…X亿元…二是B…'
+        or a heading followed by lines '——A。…X亿元'. Each bullet's first amount is its
+        figure, named by the bullet's lead words (A), which is how staff name the block."""
+        if not q.group:
+            return []
+        for key in sorted(ranks, key=ranks.get)[:5]:  # (the passage naming the group may hold no figure)
+            chunk = self._chunk_by_key[key]
+            at = _locate(q.group, chunk.text)
+            if at < 0:
+                continue
+            text = self.index.documents[chunk.doc].text
+            pos = chunk.start + at
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            colons = [c for c in (text.find("：", pos, line_end), text.find(":", pos, line_end)) if c >= 0]
+            colon = min(colons) if colons else -1
+            if colon - pos > 16 or colon < 0 and line_end - pos > 16:
+                continue  # the name must introduce the bullets: end its line or come right before ：
+            spans: list[tuple[int, int]] = []
+            if colon >= 0:  # 以下重点支出：一是…二是… (on this line or the lines after)
+                marks, look = [], colon + 1
+                for numeral in "一二三四五六七八九十":
+                    at_mark = text.find(numeral + "是", look, look + 800)
+                    if at_mark < 0:
+                        break
+                    marks.append(at_mark)
+                    look = at_mark + 2
+                if len(marks) >= 2:
+                    tail = _NEXT_HEADING.search(text, marks[-1] + 2, marks[-1] + 500)
+                    spans = list(zip(marks, marks[1:] + [tail.start() if tail else marks[-1] + 300]))
+            if len(spans) < 2:  # bullet lines under a heading
+                spans, start = [], line_end + 1
+                while start < len(text):
+                    end = text.find("\n", start)
+                    end = len(text) if end < 0 else end
+                    if not _LINE_BULLET.match(text[start:end]):
+                        break
+                    spans.append((start, end))
+                    start = end + 1
+            intro = text[text.rfind("\n", 0, pos) + 1:pos]
+            if q.scope and ("本级" in q.scope and "本级" in intro or q.scope in intro):
+                q = Query(**{**q.__dict__, "scope": ""})  # 市本级财政优先保障以下…: the intro sets it
+            members = []
+            for a, b in spans:
+                first = next((f for f in self.rows_by_doc[chunk.doc] if a <= f.start < b and _listable(f)
+                              and f.measure == "amount" and not self._conflicts(q, f)), None)
+                lead = re.split(r"[。，,；;：:]", _BULLET_MARK.sub("", text[a:b].strip(), count=1))[0].strip()
+                if first is not None and len(lead) >= 2:
+                    members.append(replace(first, item=lead))
+            if len({f.item for f in members}) >= 2:
+                return members
+        return []
 
     def _listed_after_group(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """The list of figures that the group's name introduces, in the best-ranked passage
