@@ -23,6 +23,10 @@ REPORT = """青禾县2024年财政工作报告
 （三）规范预备费管理。全年安排预备费2000万元，执行中动用900万元，主要用于森林防火补助400万元、抗旱救灾资金300万元、动物防疫补助200万元。
 （四）推动教育均衡发展，投入资金2.6亿元，新建改建校舍4.1万平方米。
 （六）创新财政金融产品。惠民贷已发放贷款3200万元，完成率80.5%。
+（七）县本级财政优先保障以下重点支出：一是稳就业。安排资金0.8亿元，支持就业创业。二是强基建。安排资金2.2亿元，推进道路建设。三是促消费。安排资金1.3亿元，发放消费券。
+8.县级重点民生支出安排情况
+——支持乡村振兴。安排衔接资金等1.15亿元，巩固脱贫成果。
+——支持城市更新。安排老旧小区改造等资金0.64亿元。
 （五）落实减税降费政策，全年累计为各类经营主体减负1.85亿元，其中税费减免1.50亿元（中央级0.90亿元，地方级0.60亿元），社保费减免0.35亿元。
 """
 
@@ -131,6 +135,13 @@ def test_a_rate_without_a_subject_is_read_with_the_clause_before_it(engine):
     rec = ask(engine, "青禾县惠民贷的完成率是多少？")
     assert (rec["value"], rec["unit"]) == (80.5, "%"), rec["answer"]
     assert "惠民贷" in rec["answer"]  # the answer says what the rate is of
+
+
+def test_bullets_under_the_group_name_are_its_members(engine):
+    rec = ask(engine, "青禾县本级优先保障的重点支出中哪一块金额最大？")
+    assert (rec["status"], rec["entity"], rec["value"]) == ("answered", "强基建", 2.2), rec["answer"]
+    rec = ask(engine, "青禾县县级重点民生支出安排里哪一块钱最少？")
+    assert (rec["status"], rec["entity"], rec["value"]) == ("answered", "支持城市更新", 0.64), rec["answer"]
 
 
 def test_which_fell_more(engine):

@@ -703,7 +703,8 @@ class Answerer:
             if colon >= 0:  # 以下重点支出：一是…二是… (on this line or the lines after)
                 marks, look = [], colon + 1
                 for numeral in "一二三四五六七八九十":
-                    at_mark = text.find(numeral + "是", look, look + 800)
+                    # the first bullet opens right after the ：, the next ones follow within a paragraph
+                    at_mark = text.find(numeral + "是", look, look + (4 if not marks else 600))
                     if at_mark < 0:
                         break
                     marks.append(at_mark)
