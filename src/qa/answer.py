@@ -50,6 +50,7 @@ _GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增�
 _CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
 _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
 _SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
+_RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NUMBERS = re.compile(r"[\d.．,，]+")
 _NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
@@ -442,6 +443,13 @@ class Answerer:
         if not q.status and f.status in _EXEC:
             bonus += 0.01  # unless asked for the budget, the outcome
         bonus += self._measure_fit(q, f)
+        if q.attribute == "ratio" and f.unit == "%":
+            # 占…的比重 asked: a share, not a completion rate (为预算的N%), and the reverse
+            lead = self._said_before(f)
+            share_said = bool(re.search(r"占比|比重", f.item) or "占" in lead)
+            share_asked = bool(re.search(r"比重|占比|占", q.norm))
+            if share_asked != share_said and not _RATIO_WORDS.search(q.norm):
+                bonus -= 0.1
         return bonus
 
     @staticmethod

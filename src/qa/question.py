@@ -197,7 +197,7 @@ _FILLER_WORDS = (
     r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
     r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
-    r"降得|涨得|升得|掉得|免掉|数|压减了|压减|压缩了|压缩|削减了|削减|幅度|下来|提了|"
+    r"降得|涨得|升得|掉得|免掉|数|压减了|压减|压缩了|压缩|削减了|削减|幅度|下来|提了|更大|更小|更慢|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
@@ -309,6 +309,9 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     if counted:
         q.count = _chinese_number(counted.group(1))
     q.items = _items(rest, q)
+    if q.op == "share" and len(set(scopes)) >= 2 and _COMPARE.search(rest) and q.items:
+        # 税收占收入的比重，全市和市本级哪个高: the stated ratio of each scope, compared
+        q.qtype, q.op, q.attribute, q.items = "compare", "", "ratio", [q.items[0] + "占比"]
     if q.op == "total" and q.items:
         family = vocabulary().families.get(q.items[0]) or next(
             (m for f, m in vocabulary().families.items() if f in q.items[0]), None)
