@@ -3,9 +3,11 @@
     Answerer(index, retriever).answer(question, k) -> Answer
 
 Figure questions are answered from rows (records.Figure), never from free text: the asked item
-is matched against row items, rows that contradict the asked period, scope, status or report
-are ruled out, and the answer text is built only from what the cited sentences say. When no
-row survives, the answer abstains and says what was sought. Descriptive questions get passages.
+is matched against row items and the clauses they stand in (matching.py), rows that contradict
+the asked period, scope, status, place or report are ruled out, and the answer text is built
+only from what the cited sentences say. Superlatives and totals find the members of a group in
+the report's own lists (enumerations, parallel sentences, bullets under the group's name). When
+no row survives, the answer abstains and says what was sought. Descriptive questions get passages.
 """
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from .index import Index
 from .figures import to_base
+from .index import Index
+from .matching import (GENERIC_ITEM, NUMBERS, bigrams, clause_contexts, context_similarity,
+                       coverage, generic_leads, item_similarity, same_kind)
 from .question import (Query, distinct_names, parse_question, search_text, validate_question, variants,
                        vocabulary)
 from .records import Answer, Citation, Figure
@@ -35,24 +39,12 @@ _STOCK_WORDS = re.compile(r"滚存|历年|累计结余|年末结余")
 _FLOW_WORDS = re.compile(r"当期|当年")
 # 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
-_HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
-# the kind of thing a question asks for, and the words an item may use for it
-_ASKED_HEAD = re.compile(r"(收入|支出)$")
-_HEAD_KIN = {"收入": ("收入", "税", "收费", "基金"), "支出": ("支出", "投入", "经费", "资金", "补助", "补贴")}
-# words that name what is measured of an item rather than the item (基础养老金标准 is 基础养老金's)
-_ATTRIBUTE_TAIL = re.compile(r"(标准|水平|规模|总额|金额|数额)$")
-CONTEXT_WEIGHT = 0.75  # a phrase found whole in the clause before a number, not in its item
-# items that name no subject of their own: a measure (完成率) or a balance of the item just
-# named (…基金当期结余X，历年滚存结余Y)
-_GENERIC_ITEM = re.compile(r"^(?:(?:完成率|预算完成率|占比|比重|增长率?|增幅|降幅|支付进度|执行进度|完成进度|进度)$"
-                           r"|历年|滚存|当期|当年|年末|上年)")
 # an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
 _CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
 _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
 _SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
 _RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
-_NUMBERS = re.compile(r"[\d.．,，]+")
 _NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
 _LINE_BULLET = re.compile(r"\s*(——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
                           r"\d{1,2}[.．、]|[一二三四五六七八九十]、)")
@@ -62,75 +54,14 @@ _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:�
 
 # --- item similarity ------------------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
-def coverage(a: str, b: str) -> float:
-    """Share of a's characters inside a common substring (length >= 2) of a and b."""
-    if not a:
-        return 0.0
-    if len(a) == 1:
-        return 1.0 if a in b else 0.0
-    covered = [False] * len(a)
-    i = 0
-    while i < len(a) - 1:
-        best = 0
-        for L in range(min(len(a) - i, 12), 1, -1):
-            if a[i:i + L] in b:
-                best = L
-                break
-        if best:
-            for j in range(i, i + best):
-                covered[j] = True
-            i += best - 1 if best > 2 else 1
-        else:
-            i += 1
-    return sum(covered) / len(a)
 
 
-def item_similarity(phrase: str, item: str, kind: bool = True) -> float:
-    """How well a question's item phrase names a row's item, 0..1 (synonyms considered).
-    `kind`: hold the row to the kind the phrase ends in (…支出 needs a spending row)."""
-    bare = _ATTRIBUTE_TAIL.sub("", item)
-    names = (item, bare) if len(bare) >= 2 and bare != item else (item,)
-    asked_head = _ASKED_HEAD.search(phrase)
-    best = 0.0
-    for v in variants(phrase):
-        for name in names:
-            s = 0.65 * coverage(v, name) + 0.35 * coverage(name, v)
-            head = _HEAD.search(name)
-            if head and head.group(1) not in v and coverage(v, name) < 1.0:
-                s *= 0.6  # 收入 is not 支出: a differing head noun means a different item
-            elif kind and not _same_kind(phrase, item):
-                s *= 0.6  # …付息支出 asked: 地方政府债券 (an amount raised) is not a spending
-            if v != phrase and (v not in name or len(v) <= 2):
-                s *= 0.9  # a synonym counts when the item says it whole (土地收入 ≠ 土地…转移性收入)
-                # and a two-character one (税收) is too common a word to name an item alone
-            best = max(best, s)
-        if best >= 0.999:
-            break
-    return best
 
 
-def _same_kind(phrase: str, item: str) -> bool:
-    """Whether the row can be the kind of thing asked: a …支出 question needs a spending row."""
-    asked = _ASKED_HEAD.search(phrase)
-    return not asked or any(h in item for h in _HEAD_KIN[asked.group(1)])
 
 
-def context_similarity(phrase: str, context: str) -> float:
-    """How well the phrase is said in the clause before a number (0..CONTEXT_WEIGHT).
-
-    Extracted items are short (投入资金, 核减金额); the clause that leads to the number often
-    names what the question calls the item (推动教育…，投入资金N亿元). Only the phrase's
-    coverage counts: a clause is long, so how much of it the phrase covers says nothing.
-    """
-    phrase = _NUMBERS.sub("", phrase)  # the clause's numbers are blanked: 80岁以上 is matched as 岁以上
-    if len(phrase) < 2 or not context:
-        return 0.0
-    return CONTEXT_WEIGHT * max(coverage(v, context) for v in variants(phrase))
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
 
 
 # --- constraints ----------------------------------------------------------------------------
@@ -242,14 +173,14 @@ class Answerer:
         self.bigram_rows: dict[str, set[int]] = defaultdict(set)
         for i, f in enumerate(index.figures):
             self.rows_by_doc[f.doc].append(f)
-            for g in _bigrams(f.item) | (_bigrams(f.parent) if f.parent else set()):
+            for g in bigrams(f.item) | (bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
-        self.context: list[str] = _clause_contexts(index)
+        self.context: list[str] = clause_contexts(index)
         self._row_index: dict[int, int] = {id(f): i for i, f in enumerate(index.figures)}
-        self.context_start: dict[int, int] = _generic_leads(index)
+        self.context_start: dict[int, int] = generic_leads(index)
         self.bigram_context: dict[str, set[int]] = defaultdict(set)
         for i, c in enumerate(self.context):
-            for g in _bigrams(c):
+            for g in bigrams(c):
                 self.bigram_context[g].add(i)
         self._chunk_by_key = {c.key: c for c in index.chunks}
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -345,7 +276,7 @@ class Answerer:
         """Rows whose item matches `phrase` and that do not contradict the question, best first."""
         ids: set[int] = set()
         for v in variants(phrase):
-            for g in _bigrams(v):
+            for g in bigrams(v):
                 ids |= self.bigram_rows.get(g, set())
         # a budget subject asked by its own name (教育支出) is that subject's row, not a clause
         # that mentions education; everyday wording (在教育上投了多少) may match a clause
@@ -366,7 +297,7 @@ class Answerer:
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
-            if i in in_context and s < MATCH_THRESHOLD and (not kind_said or _same_kind(phrase, f.item + self.context[i])):
+            if i in in_context and s < MATCH_THRESHOLD and (not kind_said or same_kind(phrase, f.item + self.context[i])):
                 said = context_similarity(phrase, self.context[i])
                 if said > s and not self._owned_by_earlier(phrase, i, said):
                     s = said
@@ -383,7 +314,7 @@ class Answerer:
         """Whether an earlier row of the same sentence is named by the phrase at least as well:
         (国内生产总值增长N%；城镇新增就业M万人 — the words are the first row's, not the second's)."""
         f = self.index.figures[i]
-        if _GENERIC_ITEM.match(f.item):
+        if GENERIC_ITEM.match(f.item):
             return False  # 完成率, 滚存结余: of the row before by design
         rate_asked = bool(re.search(r"增长|增速|增幅|率", phrase))
         for j in range(max(0, i - 8), i):
@@ -400,12 +331,12 @@ class Answerer:
     def _context_ids(self, phrase: str) -> set[int]:
         """Rows whose leading clause holds most of the character pairs of the phrase (or of
         one of its synonym variants)."""
-        phrase = _NUMBERS.sub("", phrase)
+        phrase = NUMBERS.sub("", phrase)
         if len(phrase) < 3:
             return set()
         out: set[int] = set()
         for v in variants(phrase):
-            grams = _bigrams(v)
+            grams = bigrams(v)
             counts: dict[int, int] = defaultdict(int)
             for g in grams:
                 for i in self.bigram_context.get(g, ()):
@@ -1156,7 +1087,7 @@ class Answerer:
         elif f.direction and f.change_value is not None:
             change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
         item = f.item
-        if _GENERIC_ITEM.match(f.item):  # 完成率N% says nothing alone: quote what it is of
+        if GENERIC_ITEM.match(f.item):  # 完成率N% says nothing alone: quote what it is of
             lead = self.context_start.get(id(f))
             item = text[lead:f.start].strip("，,；; ") if lead is not None else f.item
             prefix = ""
@@ -1168,79 +1099,12 @@ class Answerer:
 
 # --- module helpers -------------------------------------------------------------------------
 
-def _generic_leads(index: Index) -> dict[int, int]:
-    """For subject-less rows (完成率, 历年滚存结余 …): id(row) -> where their statement begins."""
-    out: dict[int, int] = {}
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(index.figures):
-        by_doc[f.doc].append(i)
-    for doc, ids in by_doc.items():
-        if doc not in index.documents:
-            continue
-        text = index.documents[doc].text
-        ids.sort(key=lambda i: index.figures[i].start)
-        for n, i in enumerate(ids):
-            f = index.figures[i]
-            if _GENERIC_ITEM.match(f.item):
-                out[id(f)] = _lead_start(text, f, index.figures, ids[:n])
-    return out
 
 
-def _clause_contexts(index: Index) -> list[str]:
-    """For each row, its sentence's text before the number, from where the previous row of a
-    different item of the same kind ended (so an enumeration's items do not bleed into each
-    other; a head count before an amount — 902人发放生活补助X万元 — is about the same people)."""
-    out = [""] * len(index.figures)
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(index.figures):
-        by_doc[f.doc].append(i)
-    for doc, ids in by_doc.items():
-        text = index.documents[doc].text if doc in index.documents else ""
-        ids.sort(key=lambda i: index.figures[i].start)
-        for n, i in enumerate(ids):
-            f = index.figures[i]
-            begin = f.sent_start
-            if _GENERIC_ITEM.match(f.item):  # …贷款X万元，完成率N%: the rate is of what came before
-                out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", text[_lead_start(text, f, index.figures, ids[:n]):f.start])
-                continue
-            for j in reversed(ids[:n]):
-                g = index.figures[j]
-                if g.sent_start != f.sent_start or g.start >= f.start:
-                    if g.end <= f.sent_start:
-                        break
-                    continue
-                if g.item != f.item and _dimension(g) == _dimension(f):
-                    begin = max(begin, g.change_end or g.end, g.end)
-                    break
-            ctx = text[begin:f.start]
-            for j in ids[max(0, n - 8):n]:  # what names an earlier figure of a list is not this one's
-                g = index.figures[j]
-                if (g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2
-                        and _dimension(g) == _dimension(f)):
-                    ctx = ctx.replace(g.item, " ")
-            ctx += " " + _clause_after(text, f, index.figures[ids[n + 1]] if n + 1 < len(ids) else None)
-            out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
-    return out
 
 
-def _lead_start(text: str, f: Figure, figures: list[Figure], before: list[int]) -> int:
-    """Where the statement a subject-less row belongs to begins: the clause (after ；or 。) of the
-    figure just before it in its sentence, else the sentence start."""
-    prev = next((figures[j] for j in reversed(before) if figures[j].sent_start == f.sent_start), None)
-    if prev is None:
-        return f.sent_start
-    cut = max(text.rfind(c, f.sent_start, prev.start) for c in "；;。")
-    return max(f.sent_start, cut + 1)
 
 
-def _clause_after(text: str, f: Figure, nxt: Figure | None) -> str:
-    """What the number's own clause says after it (…X亿元支持推进乡村振兴), up to the clause's end
-    or the next figure, whichever is first."""
-    start = max(f.end, f.change_end or 0)
-    end = min(f.sent_end, start + 30, nxt.start if nxt and nxt.start > start else f.sent_end)
-    tail = text[start:end]
-    m = re.search(r"[，,；;。：:]", tail)
-    return tail[:m.start()] if m else tail
 
 
 def _parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
