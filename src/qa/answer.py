@@ -28,6 +28,7 @@ from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
 MATCH_THRESHOLD = 0.72  # item similarity below this is "a different item"
+MATCH_FLOOR = MATCH_THRESHOLD - 0.15  # below this no bonus (retrieval rank, period …) makes a row the asked item
 TIE_MARGIN = 0.03
 
 _EXEC = {"执行", "完成", "决算", "预计", "实际"}
@@ -301,7 +302,7 @@ class Answerer:
                 said = context_similarity(phrase, self.context[i])
                 if said > s and not self._owned_by_earlier(phrase, i, said):
                     s = said
-            if s < MATCH_THRESHOLD - 0.15:
+            if s < MATCH_FLOOR:
                 continue
             if strict and self._conflicts(q, f):
                 continue
@@ -369,6 +370,8 @@ class Answerer:
             bonus += 0.06 if rank < 3 else 0.03 if rank < 10 else 0.01
         if q.period and period_key(f.period) == q.period:
             bonus += 0.02
+        if q.period and _SPAN_OF_YEARS.search(q.period) and _SPAN_OF_YEARS.search(f.period or ""):
+            bonus += 0.05  # 十四五 asked: a figure stated for the span beats one of its years
         if q.scope and f.scope == q.scope:
             bonus += 0.02
         if not q.status and f.status in _EXEC:
