@@ -739,7 +739,7 @@ class Answerer:
                 return False  # 其中/主要用于 … open a list of parts: what precedes is their total
             semi = max(gap.find("；"), gap.find(";"))
             if semi >= 0 and len(re.findall(r"[\u4e00-\u9fff]", gap[:semi].replace(a.item, ""))) >= 4:
-                return False  # a clause closes the list before the ；(…480万元，优先支持X；安排Y)
+                return False  # a clause closes the list before the ；(…N万元，优先支持X；安排Y)
             ends = [gap.rfind(c) for c in "。：:"]
             if max(ends) < 0:
                 return True
