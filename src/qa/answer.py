@@ -29,7 +29,6 @@ from .retrieve import HybridRetriever
 
 MATCH_THRESHOLD = 0.72  # item similarity below this is "a different item"
 MATCH_FLOOR = MATCH_THRESHOLD - 0.15  # below this no bonus (retrieval rank, period …) makes a row the asked item
-TIE_MARGIN = 0.03
 
 _EXEC = {"执行", "完成", "决算", "预计", "实际"}
 _PLAN = {"预算", "计划", "草案"}
@@ -49,7 +48,6 @@ _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
 _LINE_BULLET = re.compile(r"\s*(——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
                           r"\d{1,2}[.．、]|[一二三四五六七八九十]、)")
-_BULLET_MARK = _LINE_BULLET
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
@@ -670,7 +668,7 @@ class Answerer:
             for a, b in spans:
                 first = next((f for f in self.rows_by_doc[chunk.doc] if a <= f.start < b and _listable(f)
                               and f.measure == "amount" and not self._conflicts(q, f)), None)
-                lead = re.split(r"[。，,；;：:]", _BULLET_MARK.sub("", text[a:b].strip(), count=1))[0].strip()
+                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
                 if first is not None and len(lead) >= 2:
                     members.append(replace(first, item=lead))
             if len({f.item for f in members}) >= 2:
