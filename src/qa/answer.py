@@ -572,6 +572,10 @@ class Answerer:
                 if len(run) >= len(names) and sig not in seen:
                     seen.add(sig)
                     pools.append(run)
+        # bullet lines (——支持A。安排…X亿元), named by their lead words
+        bullets = [f for key in chunks[:5] for f in self._bullet_rows(key) if not self._conflicts(q, f)]
+        if len(bullets) >= len(names):
+            pools.append(bullets)
         # else statements of one kind spread over the best passages (统筹X支持A。…安排Y推进B)
         spread = [f for key in chunks for f in self._rows_in_chunk(key, docs)
                   if _listable(f) and not self._conflicts(q, f)]
@@ -589,6 +593,23 @@ class Answerer:
             else:
                 return picked  # the enumerations first: a list in the report beats scattered rows
         return None
+
+    def _bullet_rows(self, key: str) -> list[Figure]:
+        """For each bullet line of a passage (——A。…X亿元), its first amount, named A."""
+        chunk = self._chunk_by_key[key]
+        text = self.index.documents[chunk.doc].text
+        out, start = [], chunk.start
+        while start < chunk.end:
+            end = text.find("\n", start, chunk.end)
+            end = chunk.end if end < 0 else end
+            if _LINE_BULLET.match(text[start:end]):
+                first = next((f for f in self.rows_by_doc[chunk.doc] if start <= f.start < end and _listable(f)
+                              and f.measure == "amount"), None)
+                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[start:end].strip(), count=1))[0].strip()
+                if first is not None and len(lead) >= 2:
+                    out.append(replace(first, item=lead))
+            start = end + 1
+        return out
 
     def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
         return [f for f in self._rows(docs) if self._chunk_key(f) == key]
@@ -762,6 +783,8 @@ class Answerer:
         if q.by in ("change", "decline"):
             q = Query(**{**q.__dict__, "attribute": "change"})
         picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str) and len(q.items) == 2 and not (q.operand_scopes or q.operand_years):
+            picked = self._listed_together(q, docs, ranks) or picked
         if isinstance(picked, str):
             return _abstain(question, picked)
         if len(picked) < 2:
