@@ -14,20 +14,20 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from .figures import to_base
 from .index import Index
-from .matching import (GENERIC_ITEM, NUMBERS, bigrams, clause_contexts, context_similarity,
-                       coverage, generic_leads, item_similarity, same_kind)
+from .lists import GroupFinder, same_dimension
+from .matching import (GENERIC_ITEM, MATCH_THRESHOLD, NUMBERS, bigrams, clause_contexts, context_similarity,
+                       coverage, dimension, generic_leads, item_similarity, same_kind)
 from .question import (Query, distinct_names, parse_question, search_text, validate_question, variants,
                        vocabulary)
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 
-MATCH_THRESHOLD = 0.72  # item similarity below this is "a different item"
 MATCH_FLOOR = MATCH_THRESHOLD - 0.15  # below this no bonus (retrieval rank, period …) makes a row the asked item
 
 _EXEC = {"执行", "完成", "决算", "预计", "实际"}
@@ -45,22 +45,9 @@ _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所
 _SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
 _RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
-_NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
-_LINE_BULLET = re.compile(r"\s*(——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
-                          r"\d{1,2}[.．、]|[一二三四五六七八九十]、)")
-_SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
 
 # --- item similarity ------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
 
 
 # --- constraints ----------------------------------------------------------------------------
@@ -182,6 +169,8 @@ class Answerer:
             for g in bigrams(c):
                 self.bigram_context[g].add(i)
         self._chunk_by_key = {c.key: c for c in index.chunks}
+        self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
+                                  self._said_before)
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:
             self._chunk_starts[c.doc].append((c.start, c.key))
@@ -321,7 +310,7 @@ class Answerer:
             if g.doc != f.doc or g.sent_start != f.sent_start or g.start >= f.start or g.item == f.item:
                 continue
             # a head count before an amount is about the same people: only a list's peers own words
-            if _dimension(g) != _dimension(f) and not (rate_asked and g.unit in ("%", "个百分点")):
+            if dimension(g) != dimension(f) and not (rate_asked and g.unit in ("%", "个百分点")):
                 continue
             if item_similarity(phrase, g.item) >= said - 0.1:
                 return True
@@ -502,7 +491,7 @@ class Answerer:
         """The value the same sentence says the item had before (由X提高到Y, 从X增加到Y)."""
         for g in self.rows_by_doc[f.doc]:
             if (g.sent_start == f.sent_start and g.start < f.start and g.qualifier == "原"
-                    and g.item == f.item and _dimension(g) == _dimension(f)):
+                    and g.item == f.item and dimension(g) == dimension(f)):
                 return g
         return None
 
@@ -514,23 +503,23 @@ class Answerer:
             # but a listed name may be shorter or longer than the report's (80岁以上高龄补贴)
             picked = self._operands(q, docs, ranks, floor=MATCH_THRESHOLD - 0.1, limit=8)
             if isinstance(picked, str):
-                picked = self._listed_together(q, docs, ranks) or picked
+                picked = self.groups.listed_together(q, docs, ranks) or picked
             if isinstance(picked, str):
                 # named in its own words (治大气、治水…) or a group named with a 、 (补短板、保民生):
                 # the list the report gives for what the question names
-                members = self._group_members(q, docs, ranks)
+                members = self.groups.members(q, docs, ranks)
                 if len({f.item for f in members}) < len(q.items):
                     return _abstain(question, picked)
             else:
                 members = picked
         else:
-            members = self._group_members(q, docs, ranks)
+            members = self.groups.members(q, docs, ranks)
         listed = len(q.items) >= 2 and len(members) == len(q.items)
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
         else:
             members = [f for f in members if self._measure_fit(q, f) >= 0]
-            members = _same_dimension(members)
+            members = same_dimension(members)
         if len(members) < 2:
             return _abstain(question, f"报告中没有找到可以比较的{q.group or '项目'}数据。")
         if q.by == "decline":
@@ -556,235 +545,18 @@ class Answerer:
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=entity, citations=_dedupe(cites))
 
-    def _listed_together(self, q: Query, docs, ranks) -> list[Figure] | None:
-        """The contenders a question lists, found together in one list of the report: each name
-        is matched (loosely, by item or leading clause) to a different member of the same
-        enumeration in a well-ranked passage. The list makes a loose match safe: names that
-        each fit a member of one list are that list."""
-        names = [re.sub(r"(支出|收入|资金|经费|的钱|钱)$", "", n) or n for n in q.items[:8]]
-        chunks = sorted({self._chunk_key(f) for f in self._rows(docs)} & set(ranks), key=lambda k: ranks[k])[:8]
-        pools: list[list[Figure]] = []
-        seen: set[tuple[int, ...]] = set()
-        for key in chunks[:5]:
-            for g in self._rows_in_chunk(key, docs):
-                run = [f for f in self._enumeration(g) if not self._conflicts(q, f)] if _listable(g) else []
-                sig = tuple(id(f) for f in run)
-                if len(run) >= len(names) and sig not in seen:
-                    seen.add(sig)
-                    pools.append(run)
-        # bullet lines (——支持A。安排…X亿元), named by their lead words
-        bullets = [f for key in chunks[:5] for f in self._bullet_rows(key) if not self._conflicts(q, f)]
-        if len(bullets) >= len(names):
-            pools.append(bullets)
-        # else statements of one kind spread over the best passages (统筹X支持A。…安排Y推进B)
-        spread = [f for key in chunks for f in self._rows_in_chunk(key, docs)
-                  if _listable(f) and not self._conflicts(q, f)]
-        pools.append(_same_dimension([f for f in spread if f.measure == "amount"] or spread))
-        for pool in pools:
-            picked, total = [], 0.0
-            for name in names:
-                fits = [(max(coverage(name, f.item), coverage(name, self._said_before(f))), f)
-                        for f in pool if f not in picked]
-                fit, f = max(fits, key=lambda t: t[0], default=(0.0, None))
-                if fit < 0.5 or f is None:
-                    break
-                picked.append(f)
-                total += fit
-            else:
-                return picked  # the enumerations first: a list in the report beats scattered rows
-        return None
-
-    def _bullet_rows(self, key: str) -> list[Figure]:
-        """For each bullet line of a passage (——A。…X亿元), its first amount, named A."""
-        chunk = self._chunk_by_key[key]
-        text = self.index.documents[chunk.doc].text
-        out, start = [], chunk.start
-        while start < chunk.end:
-            end = text.find("\n", start, chunk.end)
-            end = chunk.end if end < 0 else end
-            if _LINE_BULLET.match(text[start:end]):
-                first = next((f for f in self.rows_by_doc[chunk.doc] if start <= f.start < end and _listable(f)
-                              and f.measure == "amount"), None)
-                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[start:end].strip(), count=1))[0].strip()
-                if first is not None and len(lead) >= 2:
-                    out.append(replace(first, item=lead))
-            start = end + 1
-        return out
-
-    def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
-        return [f for f in self._rows(docs) if self._chunk_key(f) == key]
 
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))
         return self.context[i] if i is not None else ""
 
-    def _group_members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
-        """Rows of the family the question ranks: the children of the group item (其中…,
-        在重点支出中…), else the figures listed right after the group is named in the
-        best-retrieved passage."""
-        group = q.group
-        pool: list[Figure] = []
-        if group:
-            kids = [f for f in self._rows(docs) if f.parent and item_similarity(group, f.parent) >= MATCH_THRESHOLD
-                    and not self._conflicts(q, f)]
-            if kids:
-                best_doc = min(kids, key=lambda f: ranks.get(self._chunk_key(f), 99)).doc
-                pool = [f for f in kids if f.doc == best_doc]
-        if len({f.item for f in pool}) < 2:
-            pool = self._bullets_after_group(q, docs, ranks)
-        if len({f.item for f in pool}) < 2:
-            pool = self._listed_after_group(q, docs, ranks, loose)
-        out, seen = [], set()
-        for f in pool:  # one row per item: its first statement
-            if f.item not in seen and not _is_group_total(group, f.item):
-                seen.add(f.item)
-                out.append(f)
-        return out
-
-    def _bullets_after_group(self, q: Query, docs, ranks) -> list[Figure]:
-        """Members written as bullets under the group's name: '重点支出：一是A。…X亿元…二是B…'
-        or a heading followed by lines '——A。…X亿元'. Each bullet's first amount is its
-        figure, named by the bullet's lead words (A), which is how staff name the block."""
-        if not q.group:
-            return []
-        for key in sorted(ranks, key=ranks.get)[:5]:  # (the passage naming the group may hold no figure)
-            chunk = self._chunk_by_key[key]
-            at = _locate(q.group, chunk.text)
-            if at < 0:
-                continue
-            text = self.index.documents[chunk.doc].text
-            pos = chunk.start + at
-            line_end = text.find("\n", pos)
-            line_end = len(text) if line_end < 0 else line_end
-            colons = [c for c in (text.find("：", pos, line_end), text.find(":", pos, line_end)) if c >= 0]
-            colon = min(colons) if colons else -1
-            if colon - pos > 16 or colon < 0 and line_end - pos > 16:
-                continue  # the name must introduce the bullets: end its line or come right before ：
-            spans: list[tuple[int, int]] = []
-            if colon >= 0:  # 以下重点支出：一是…二是… (on this line or the lines after)
-                marks, look = [], colon + 1
-                for numeral in "一二三四五六七八九十":
-                    # the first bullet opens right after the ：, the next ones follow within a paragraph
-                    at_mark = text.find(numeral + "是", look, look + (4 if not marks else 600))
-                    if at_mark < 0:
-                        break
-                    marks.append(at_mark)
-                    look = at_mark + 2
-                if len(marks) >= 2:
-                    tail = _NEXT_HEADING.search(text, marks[-1] + 2, marks[-1] + 500)
-                    spans = list(zip(marks, marks[1:] + [tail.start() if tail else marks[-1] + 300]))
-            if len(spans) < 2:  # bullet lines under a heading
-                spans, start = [], line_end + 1
-                while start < len(text):
-                    end = text.find("\n", start)
-                    end = len(text) if end < 0 else end
-                    if not _LINE_BULLET.match(text[start:end]):
-                        break
-                    spans.append((start, end))
-                    start = end + 1
-            intro = text[text.rfind("\n", 0, pos) + 1:pos]
-            if q.scope and ("本级" in q.scope and "本级" in intro or q.scope in intro):
-                q = Query(**{**q.__dict__, "scope": ""})  # 市本级财政优先保障以下…: the intro sets it
-            members = []
-            for a, b in spans:
-                first = next((f for f in self.rows_by_doc[chunk.doc] if a <= f.start < b and _listable(f)
-                              and f.measure == "amount" and not self._conflicts(q, f)), None)
-                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
-                if first is not None and len(lead) >= 2:
-                    members.append(replace(first, item=lead))
-            if len({f.item for f in members}) >= 2:
-                return members
-        return []
-
-    def _listed_after_group(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
-        """The list of figures that the group's name introduces, in the best-ranked passage
-        that names the group: the enumeration (see `_enumeration`) holding the first figure
-        after the name."""
-        by_chunk: dict[str, list[Figure]] = defaultdict(list)
-        for f in self._rows(docs):
-            if not self._conflicts(q, f):
-                by_chunk[self._chunk_key(f)].append(f)
-        chunks = [self._chunk_by_key[k] for k in by_chunk if k in self._chunk_by_key]
-        chunks.sort(key=lambda c: (ranks.get(c.key, 99), c.doc, c.start))
-        for chunk in chunks:
-            at = _locate(q.group, chunk.text) if q.group else (0 if chunk.key in ranks else -1)
-            if at < 0:
-                continue
-            after = [f for f in by_chunk[chunk.key] if f.start >= chunk.start + at
-                     and (f.change_value is not None or q.by == "value")
-                     and not _is_group_total(q.group, f.item)]
-            if not after:
-                continue
-            run = [f for f in self._enumeration(after[0]) if not _is_group_total(q.group, f.item)
-                   and (f.change_value is not None or q.by == "value") and not self._conflicts(q, f)]
-            if q.count and len({f.item for f in run}) != q.count:
-                continue  # 七项 said: a list of another length is another list
-            if len({f.item for f in run}) >= 2:
-                return run
-            if len({f.item for f in after}) >= 2 and not q.count:
-                return after
-        if not loose:
-            return []
-        # the group is worded differently in the report (学校建设项目 for 校建投入): the longest
-        # list in the best passages, when they say most of the group's words
-        runs: list[list[Figure]] = []
-        for chunk in chunks[:3]:
-            if ranks.get(chunk.key, 99) >= 3 or not q.group or coverage(q.group, chunk.text) < 0.5:
-                continue
-            runs += [[f for f in self._enumeration(g) if not self._conflicts(q, f)]
-                     for g in by_chunk[chunk.key] if _listable(g)]
-        if q.count:
-            runs = [r for r in runs if len({f.item for f in r}) == q.count]
-        best = max(runs, key=lambda r: len({f.item for f in r}), default=[])
-        if len({f.item for f in best}) >= 3:
-            return best
-        return []
-
-    def _enumeration(self, f: Figure) -> list[Figure]:
-        """The run of figures listed together with f: same paragraph, same kind of quantity,
-        each a different item, joined by list punctuation with no 其中/主要用于 (a sub-list) between."""
-        rows = [g for g in self.rows_by_doc[f.doc] if _listable(g) and _dimension(g) == _dimension(f)]
-        rows.sort(key=lambda g: g.start)
-        if f not in rows:
-            return [f]
-        text = self.index.documents[f.doc].text
-        i = j = rows.index(f)
-
-        def joined(a: Figure, b: Figure) -> bool:
-            gap = text[max(a.end, a.change_end or 0):b.start]
-            if _parallel(text, a, b, gap):
-                return True
-            if len(gap) > 60 or "\n" in gap or _SUBLIST.search(gap) or a.item == b.item or a.measure != b.measure:
-                return False  # 其中/主要用于 … open a list of parts: what precedes is their total
-            semi = max(gap.find("；"), gap.find(";"))
-            if semi >= 0 and len(re.findall(r"[\u4e00-\u9fff]", gap[:semi].replace(a.item, ""))) >= 4:
-                return False  # a clause closes the list before the ；(…N万元，优先支持X；安排Y)
-            ends = [gap.rfind(c) for c in "。：:"]
-            if max(ends) < 0:
-                return True
-            # a new sentence continues the list only in the same words (投资X用于A。投资Y的B)
-            lead_b = gap[max(ends) + 1:].lstrip()[:2]
-            cut = max(text.rfind(c, a.sent_start, a.start) for c in "。；;，,、：:")
-            lead_a = text[max(cut + 1, a.sent_start):a.start].lstrip()[:2]
-            return len(lead_b) == 2 and lead_a == lead_b
-
-        while i > 0 and joined(rows[i - 1], rows[i]):
-            i -= 1
-        while j + 1 < len(rows) and joined(rows[j], rows[j + 1]):
-            j += 1
-        return rows[i:j + 1]
-
-    def _rows(self, docs) -> list[Figure]:
-        if docs is None:
-            return self.index.figures
-        return [f for d in docs for f in self.rows_by_doc.get(d, [])]
 
     def compare(self, question: str, q: Query, docs, ranks) -> Answer:
         if q.by in ("change", "decline"):
             q = Query(**{**q.__dict__, "attribute": "change"})
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str) and len(q.items) == 2 and not (q.operand_scopes or q.operand_years):
-            picked = self._listed_together(q, docs, ranks) or picked
+            picked = self.groups.listed_together(q, docs, ranks) or picked
         if isinstance(picked, str):
             return _abstain(question, picked)
         if len(picked) < 2:
@@ -801,7 +573,7 @@ class Answerer:
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
                           unit=win.change_unit, direction=win.direction, entity=_asked_name(q, picked, win),
                           citations=cites)
-        if _dimension(a) != _dimension(b):
+        if dimension(a) != dimension(b):
             return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
         less = bool(re.search(r"少|低|小", q.norm)) and not re.search(r"多|高|大", q.norm)
         win, lose = sorted([a, b], key=_base, reverse=not less)
@@ -854,7 +626,7 @@ class Answerer:
             if not alike and _SPAN_OF_YEARS.search(first.period):
                 alike = [r for r in rows if r.fig.period == first.period]
             out.append((alike or same or rows)[0].fig)
-        dims = [_dimension(f) for f in out]
+        dims = [dimension(f) for f in out]
         major = max(set(dims), key=dims.count)
         if q.attribute == "amount" and major != "元" and all(
                 any(r.fig.doc == doc and _is_money(r.fig) for r in rows) for rows in found):
@@ -863,7 +635,7 @@ class Answerer:
         if dims.count(major) > len(dims) / 2 or major == "元":
             for k, rows in enumerate(found):
                 if dims[k] != major:  # 困难群体 8449人 among amounts: its amount, if stated
-                    alt = [r.fig for r in rows if r.fig.doc == doc and _dimension(r.fig) == major]
+                    alt = [r.fig for r in rows if r.fig.doc == doc and dimension(r.fig) == major]
                     if alt:
                         out[k] = alt[0]
         return out
@@ -908,7 +680,7 @@ class Answerer:
 
     def _add_up(self, question: str, q: Query, picked: list[Figure]) -> Answer:
         """Sum of amounts, each operand cited; amounts of different kinds are not added."""
-        if len({_dimension(f) for f in picked}) > 1:
+        if len({dimension(f) for f in picked}) > 1:
             return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
         unit = picked[0].unit if len({f.unit for f in picked}) == 1 else _largest_common_unit(picked)
         total = sum((_base(f) for f in picked), Decimal(0))
@@ -935,8 +707,8 @@ class Answerer:
                 return self._add_up(question, q, picked)
         gq = Query(**{**q.__dict__, "group": phrase, "by": "value"})
         # a sum needs the report's own list for X: a list merely near X's words is not X
-        members = [f for f in self._group_members(gq, docs, ranks, loose=False) if self._measure_fit(gq, f) >= 0]
-        members = _same_dimension(members)
+        members = [f for f in self.groups.members(gq, docs, ranks, loose=False) if self._measure_fit(gq, f) >= 0]
+        members = same_dimension(members)
         if q.count and len(members) != q.count:
             return _abstain(question, f"报告中没有找到正好{q.count}项的{phrase}清单（找到{len(members)}项）。",
                             [self._cite(f) for f in members[:3]])
@@ -950,7 +722,7 @@ class Answerer:
 
     def _combine(self, question: str, q: Query, picked: list[Figure]) -> Answer:
         """Share, difference, gap or remainder of two operands."""
-        if len({_dimension(f) for f in picked}) > 1:
+        if len({dimension(f) for f in picked}) > 1:
             return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
         cites = _dedupe([self._cite(f) for f in picked])
         unit = picked[0].unit
@@ -1040,7 +812,7 @@ class Answerer:
         if isinstance(picked, str):
             return _abstain(question, f"报告中没有找到{base}的收入和支出数据，无法计算结余。")
         inc, exp = picked
-        if _dimension(inc) != _dimension(exp) or not _is_money(inc):
+        if dimension(inc) != dimension(exp) or not _is_money(inc):
             return _abstain(question, f"无法由报告中的数字计算{base}结余。", [self._cite(inc), self._cite(exp)])
         unit = inc.unit
         diff = _from_base(_base(inc) - _base(exp), unit)
@@ -1124,33 +896,11 @@ class Answerer:
 # --- module helpers -------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-def _parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
-    """Sentences of one paragraph that open the same way, each with its figure (筹措资金X，
-    支持A…。筹措资金Y，支持B…): a list written as parallel sentences."""
-    if "\n" in gap or len(gap) > 240 or a.item == b.item or a.measure != b.measure:
-        return False
-    lead_a = text[a.sent_start:a.start].lstrip()
-    lead_b = text[b.sent_start:b.start].lstrip()
-    return a.sent_start != b.sent_start and len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
-
-
 def _place_said(place: str, f: Figure, text: str) -> bool:
     """Whether the row's item or its sentence up to the number names the place (永安 for 永安市)."""
     core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", place) or place
     lead = text[f.sent_start:f.end]
     return core in f.item or core in lead
-
-
-def _listable(f: Figure) -> bool:
-    """A figure that can be a member of a list of items (an amount, standard or count)."""
-    return f.measure in ("amount", "standard", "count") and f.unit not in ("%", "个百分点")
 
 
 def _family_of(phrase: str) -> tuple[str, ...]:
@@ -1179,25 +929,6 @@ def _has_subtotals(rows: list[Figure], text: str) -> bool:
 def _largest_common_unit(rows: list[Figure]) -> str:
     """The unit to state a sum in: the larger of the operands' units (万元 + 亿元 -> 亿元)."""
     return max((f.unit for f in rows), key=lambda u: to_base(Decimal(1), u)[0])
-
-
-def _is_group_total(group: str, item: str) -> bool:
-    """'税收' / '税收收入' is the family's total, not one of its members; so is any 总计/合计."""
-    if re.search(r"总计|合计|^总收入$|^总支出$|^收入$|^支出$", item):
-        return True  # 收入总计: the sum of the list, whatever the group is called
-    if not group:
-        return False
-    return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计"))
-
-
-def _locate(phrase: str, text: str) -> int:
-    """Where the phrase (or its longest 2+ character piece) first occurs in text, or -1."""
-    for length in range(len(phrase), 1, -1):
-        for start in range(0, len(phrase) - length + 1):
-            at = text.find(phrase[start:start + length])
-            if at >= 0 and length >= min(4, len(phrase)):
-                return at
-    return -1
 
 
 def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
@@ -1296,8 +1027,6 @@ def _base(f: Figure) -> Decimal:
     return to_base(f.value, f.unit)[0]
 
 
-def _dimension(f: Figure) -> str:
-    return to_base(f.value, f.unit)[1]
 
 
 def _from_base(value: Decimal, unit: str) -> Decimal:
@@ -1306,16 +1035,7 @@ def _from_base(value: Decimal, unit: str) -> Decimal:
 
 
 def _is_money(f: Figure) -> bool:
-    return _dimension(f) == "元"
-
-
-def _same_dimension(rows: list[Figure]) -> list[Figure]:
-    if not rows:
-        return rows
-    dims = defaultdict(list)
-    for f in rows:
-        dims[_dimension(f)].append(f)
-    return max(dims.values(), key=len)
+    return dimension(f) == "元"
 
 
 @lru_cache(maxsize=1)

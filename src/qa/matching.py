@@ -20,6 +20,7 @@ from .index import Index
 from .question import variants
 from .records import Figure
 
+MATCH_THRESHOLD = 0.72  # item similarity below this is "a different item"
 _HEAD = re.compile(r"(收入|支出|资金|余额|限额|债券|债务|经费|补助|补贴|标准|水平|人数|户数|规模|总额|基金|贷款|投入)$")
 
 
@@ -158,14 +159,14 @@ def clause_contexts(index: Index) -> list[str]:
                     if g.end <= f.sent_start:
                         break
                     continue
-                if g.item != f.item and _dimension(g) == _dimension(f):
+                if g.item != f.item and dimension(g) == dimension(f):
                     begin = max(begin, g.change_end or g.end, g.end)
                     break
             ctx = text[begin:f.start]
             for j in ids[max(0, n - 8):n]:  # what names an earlier figure of a list is not this one's
                 g = index.figures[j]
                 if (g.sent_start == f.sent_start and g.item != f.item and len(g.item) >= 2
-                        and _dimension(g) == _dimension(f)):
+                        and dimension(g) == dimension(f)):
                     ctx = ctx.replace(g.item, " ")
             ctx += " " + _clause_after(text, f, index.figures[ids[n + 1]] if n + 1 < len(ids) else None)
             out[i] = re.sub(r"[\d.．,，]+(?:万亿|亿|万)?(?:元|%|个百分点)?", " ", ctx)  # numbers name no item
@@ -192,5 +193,6 @@ def _clause_after(text: str, f: Figure, nxt: Figure | None) -> str:
     return tail[:m.start()] if m else tail
 
 
-def _dimension(f: Figure) -> str:
+def dimension(f: Figure) -> str:
+    """The base unit of a row's quantity (元 for 万元/亿元, 人 for 万人 …): rows of one kind share it."""
     return to_base(f.value, f.unit)[1]
