@@ -169,11 +169,11 @@ class Answerer:
             for g in bigrams(c):
                 self.bigram_context[g].add(i)
         self._chunk_by_key = {c.key: c for c in index.chunks}
-        self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
-                                  self._said_before)
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:
             self._chunk_starts[c.doc].append((c.start, c.key))
+        self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
+                                  self._said_before)
         self.places: dict[str, str] = {}  # alias a question may use -> place core name
         self._doc_place: dict[str, str] = {}
         for n, d in index.documents.items():

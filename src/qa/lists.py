@@ -40,6 +40,10 @@ class GroupFinder:
         self.chunk_of = chunk_of
         self.rules_out = rules_out
         self.said_before = said_before
+        self.rows_by_chunk: dict[str, list[Figure]] = defaultdict(list)
+        for f in index.figures:
+            self.rows_by_chunk[chunk_of(f)].append(f)
+        self._runs: dict[tuple[str, str], list[Figure]] = {}  # (doc, dimension) -> listable rows by start
 
     def listed_together(self, q: Query, docs, ranks) -> list[Figure] | None:
         """The contenders a question lists, found together in one list of the report: each name
@@ -47,7 +51,7 @@ class GroupFinder:
         enumeration in a well-ranked passage. The list makes a loose match safe: names that
         each fit a member of one list are that list."""
         names = [re.sub(r"(支出|收入|资金|经费|的钱|钱)$", "", n) or n for n in q.items[:8]]
-        chunks = sorted({self.chunk_of(f) for f in self._rows(docs)} & set(ranks), key=lambda k: ranks[k])[:8]
+        chunks = sorted((k for k in ranks if self._rows_in_chunk(k, docs)), key=lambda k: ranks[k])[:8]
         pools: list[list[Figure]] = []
         seen: set[tuple[int, ...]] = set()
         for key in chunks[:5]:
@@ -88,16 +92,24 @@ class GroupFinder:
             end = text.find("\n", start, chunk.end)
             end = chunk.end if end < 0 else end
             if _LINE_BULLET.match(text[start:end]):
-                first = next((f for f in self.rows_by_doc[chunk.doc] if start <= f.start < end and listable(f)
-                              and f.measure == "amount"), None)
-                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[start:end].strip(), count=1))[0].strip()
-                if first is not None and len(lead) >= 2:
-                    out.append(replace(first, item=lead))
+                row = self._bullet_member(chunk.doc, text, start, end, lambda f: True)
+                if row is not None:
+                    out.append(row)
             start = end + 1
         return out
 
+    def _bullet_member(self, doc: str, text: str, a: int, b: int, ok: Callable[[Figure], bool]) -> Figure | None:
+        """The first amount of the bullet text[a:b] that `ok` accepts, named by the bullet's lead words."""
+        first = next((f for f in self.rows_by_doc[doc] if a <= f.start < b and listable(f)
+                      and f.measure == "amount" and ok(f)), None)
+        lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
+        return replace(first, item=lead) if first is not None and len(lead) >= 2 else None
+
     def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
-        return [f for f in self._rows(docs) if self.chunk_of(f) == key]
+        chunk = self.chunks.get(key)
+        if chunk is None or docs is not None and chunk.doc not in docs:
+            return []
+        return self.rows_by_chunk.get(key, [])
 
     def members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
         """Rows of the family the question ranks: the children of the group item (其中…,
@@ -166,13 +178,8 @@ class GroupFinder:
             intro = text[text.rfind("\n", 0, pos) + 1:pos]
             if q.scope and ("本级" in q.scope and "本级" in intro or q.scope in intro):
                 q = Query(**{**q.__dict__, "scope": ""})  # 市本级财政优先保障以下…: the intro sets it
-            members = []
-            for a, b in spans:
-                first = next((f for f in self.rows_by_doc[chunk.doc] if a <= f.start < b and listable(f)
-                              and f.measure == "amount" and not self.rules_out(q, f)), None)
-                lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
-                if first is not None and len(lead) >= 2:
-                    members.append(replace(first, item=lead))
+            members = [row for a, b in spans
+                       if (row := self._bullet_member(chunk.doc, text, a, b, lambda f: not self.rules_out(q, f)))]
             if len({f.item for f in members}) >= 2:
                 return members
         return []
@@ -224,8 +231,11 @@ class GroupFinder:
     def enumeration(self, f: Figure) -> list[Figure]:
         """The run of figures listed together with f: same paragraph, same kind of quantity,
         each a different item, joined by list punctuation with no 其中/主要用于 (a sub-list) between."""
-        rows = [g for g in self.rows_by_doc[f.doc] if listable(g) and dimension(g) == dimension(f)]
-        rows.sort(key=lambda g: g.start)
+        key = (f.doc, dimension(f))
+        if key not in self._runs:
+            self._runs[key] = sorted((g for g in self.rows_by_doc[f.doc] if listable(g) and dimension(g) == key[1]),
+                                     key=lambda g: g.start)
+        rows = self._runs[key]
         if f not in rows:
             return [f]
         text = self.index.documents[f.doc].text
