@@ -66,3 +66,15 @@ def shared_engine(tmp_path_factory, embedder):
         shutil.copy(f, corpus)
     settings = Settings.from_args(corpus=corpus, index=base / "index")
     return Engine.open(settings, embedder=embedder)
+
+
+def pytest_addoption(parser):
+    # golden snapshots (tests/snapshots/): an intended change is accepted by rewriting them, and
+    # the diff is then reviewed in the commit
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite the golden snapshots under tests/snapshots/ instead of comparing")
+
+
+@pytest.fixture
+def update_snapshots(request) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
