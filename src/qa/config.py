@@ -15,11 +15,19 @@ DEFAULT_MODEL = "multilingual-e5-small"
 
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
-CHUNKER_VERSION = 2  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 2  # bump when figure extraction changes: figures are re-extracted
+CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
+EXTRACTOR_VERSION = 3  # bump when figure extraction changes: figures are re-extracted (3: rows name their rules)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000
+
+# Hostile files (issue 14): a small file must not expand into gigabytes. Word files are zip
+# archives and PDF streams are compressed, so what is decompressed is capped, not just the file.
+MAX_TEXT_CHARS = 8_000_000  # extracted text of one report (a 20 MB UTF-8 .txt holds about 7 M)
+MAX_DOCX_XML_BYTES = 32 * 1024 * 1024  # a report's word/document.xml, uncompressed
+MAX_TABLE_COLUMNS = 64  # Word allows 63 columns; a larger gridSpan is clipped
+MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024  # one decompressed PDF stream
+MAX_PDF_DECODED_BYTES = 192 * 1024 * 1024  # all decompressed streams of one PDF together
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -35,6 +43,8 @@ class Settings:
     # passage-embedding cache; None keeps it inside the index folder (index/cache)
     embed_cache_dir: Path | None = field(
         default_factory=lambda: Path(os.environ["QA_EMBED_CACHE"]) if os.environ.get("QA_EMBED_CACHE") else None)
+    # the place a question naming none is about, when several places are indexed (qa ask --place)
+    default_place: str = field(default_factory=lambda: os.environ.get("QA_PLACE", ""))
     top_k: int = 5
     # Candidates taken from each retriever before reciprocal-rank fusion.
     fusion_depth: int = 50

@@ -22,8 +22,15 @@ class Document:
     title: str = ""
     region: str = ""
     years: list[int] = field(default_factory=list)
-    kind: str = ""  # work_report | budget_report | final_accounts | gov_work_report | other
+    kind: str = ""  # budget_report | final_accounts | work_report | gov_work_report | fiscal_release | other
     encoding: str = "utf-8"
+    # whose report it is (metadata.py): 全国 / 省 / 市 / 州 / 县 / 区 / 旗, the units above it, and how sure
+    level: str = ""
+    parents: list[str] = field(default_factory=list)
+    execution_year: int | None = None
+    budget_year: int | None = None
+    confidence: float = 0.0
+    reason: str = ""
 
     def meta(self) -> dict[str, Any]:
         d = asdict(self)
@@ -90,6 +97,7 @@ class Figure:
     scope: str = ""  # 全县 | 全市 | 市本级 | 全州 | 州本级 …
     parent: str = ""  # for 其中… structures
     qualifier: str = ""  # 近 | 约 | 超 | 逾 …
+    rules: list[str] = field(default_factory=list)  # names of the extraction rules that made the row
 
     def row(self) -> dict[str, Any]:
         """Flat, JSON/CSV-friendly view (Decimals as strings)."""
@@ -124,6 +132,9 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     elapsed_ms: float = 0.0
     id: Any = None
+    # why this answer (route, candidate rows and scores, excluded rows, operation): shown on
+    # request (qa ask --explain, the app's panel), never part of to_dict's stable record
+    trace: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

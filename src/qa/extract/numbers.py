@@ -1,0 +1,68 @@
+"""Numbers and units: parse a number as written, the dimension of a unit, scale to the base unit."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .lexicon import _lexicon, normalize_text
+
+
+# ---------------------------------------------------------------------------
+# numbers and units
+
+_CN_SCALE = {"万亿": Decimal("1000000000000"), "亿": Decimal("100000000"), "万": Decimal("10000"),
+             "千": Decimal("1000"), "百": Decimal("100")}
+
+
+def parse_number(s: str) -> Decimal:
+    """'1,076,420' / '１２．５' / '3.83万' / '1.2万亿' / '3, 594' -> Decimal.
+
+    Full-width digits and separators are accepted; thousands separators and spaces are dropped;
+    a trailing 万/亿/万亿 (or 千/百) multiplies. Raises ValueError when no number is found.
+    """
+    t = normalize_text(s).strip().replace(",", "").replace(" ", "").replace("\n", "")
+    mult = Decimal(1)
+    for w, m in sorted(_CN_SCALE.items(), key=lambda kv: -len(kv[0])):
+        if t.endswith(w):
+            t, mult = t[: -len(w)], m
+            break
+    m = re.fullmatch(r"[+-]?\d+(?:\.\d+)?", t)
+    if not m:
+        raise ValueError(f"not a number: {s!r}")
+    try:
+        return Decimal(t) * mult
+    except InvalidOperation as e:  # pragma: no cover - regex guarantees a valid literal
+        raise ValueError(f"not a number: {s!r}") from e
+
+
+def unit_dimension(unit: str) -> str:
+    """Dimension of a unit ('money', 'percent', 'person', …); '' when unknown.
+
+    Rate units ('元/人月') form their own dimension: they are never added to amounts.
+    """
+    info = _lexicon().units.get(normalize_text(unit))
+    if info:
+        return info["dimension"]
+    if "/" in unit:
+        return "rate:" + unit
+    return ""
+
+
+def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    """(value, unit) -> (value in the base unit of its dimension, base unit).
+
+    万元/亿元/万亿元 -> 元; 万人 -> 人; '%' and '个百分点' stay apart; '元/人月' scales its
+    numerator (万元/人 -> 元/人). Unknown units are returned unchanged.
+    """
+    lx = _lexicon()
+    u = normalize_text(unit)
+    info = lx.units.get(u)
+    if info:
+        return value * Decimal(info["factor"]), info["base"]
+    if "/" in u:
+        num, den = u.split("/", 1)
+        if num in lx.units:
+            i = lx.units[num]
+            return value * Decimal(i["factor"]), f"{i['base']}/{den}"
+    return value, unit
+

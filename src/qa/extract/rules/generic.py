@@ -1,0 +1,177 @@
+"""Generic words: a figure whose words say only that money was spent (资金, 投入, 总投资), a bare
+收入/支出/结余, or a verb alone is named from its sentence — the purpose clause after it, the
+figure or budget before it, the projects counted before it."""
+from __future__ import annotations
+
+from ..lexicon import _lexicon, _words
+from ..nouns import _budget_stem, _object_before_verbs, _purpose_after
+from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _strip_trailing
+from ..registry import Cand, Row, Sentence, base_for, rule
+
+
+@rule("generic.purpose", 190, examples=("统筹资金2.6亿元，支持农村饮水安全工程建设。",))
+def purpose(s: Sentence, c: Cand) -> bool:
+    """投入资金X亿元，支持老旧小区改造: a generic amount is named by the purpose clause after it."""
+    if not (c.item and _is_generic(c.item) and c.row.kind == "level"):
+        return False
+    found = _purpose_after(s.t, c.m.end, s.b)
+    if found:
+        c.item = found
+    return bool(found)
+
+
+@rule("generic.verb_only", 200, examples=("本级财政安排资金1.5亿元，用于保障机关运转。", "全年节约经费300万元。"))
+def verb_only(s: Sentence, c: Cand) -> bool | str:
+    """Only a verb before the number: 统筹X亿元，支持… (its purpose) / 节约X万元 (the verb)."""
+    verb = c.info.get("verb", "")
+    if c.item or not verb or c.row.kind != "level":
+        return False
+    found = _purpose_after(s.t, c.m.end, s.b)
+    if found:
+        c.item = found
+        return "purpose"
+    lex = _lexicon().lex
+    if (any(v in verb for v in lex["items.verbs"]) and len(_strip_leading(verb)) >= 2
+            and _strip_trailing(verb)[0] and _strip_leading(verb) not in lex["generic.funding_verbs"]):
+        c.item = _strip_leading(verb)
+        return "verb"
+    return False
+
+
+@rule("generic.sibling_head", 210, examples=("机关养老保险基金收入2.1亿元，支出1.9亿元。",))
+def sibling_head(s: Sentence, c: Cand) -> bool | str:
+    """A bare 支出 after 机关养老保险基金收入 is 机关养老保险基金支出; a bare 收入/支出 in a section on a
+    budget is that budget's."""
+    lex, item = _lexicon().lex, c.item
+    if not (item in lex["generic.bare_heads"] or item in ("总收入", "总支出")
+            or any(item in g for g in lex["generic.sibling_heads"])):
+        return False
+    case: bool | str = False
+    prev = next((r for r in reversed(s.rows) if r.item and r.depth <= c.row.depth), None) or s.prev_lead
+    if prev is not None:
+        for group in lex["generic.sibling_heads"]:
+            if item in group:
+                for h in group:
+                    if h != item and prev.item.endswith(h) and len(prev.item) > len(h):
+                        item, case = prev.item[: -len(h)] + item, "sibling"
+                        break
+        if item == c.item and prev.item.endswith(item) and len(prev.item) > len(item):
+            item, case = prev.item, "same"  # 一般公共预算支出…，支出预算调整为X亿元: the same item
+    if item in ("收入", "支出") and s.topic:
+        item, case = s.topic + item, "section_budget"
+    c.item = item
+    return case
+
+
+# --- generic.resolve: one case after the other, the first that names the figure wins ---------
+
+def _count_object(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """对…小微企业和个体工商户已减免到位16户: a count named by its verbs alone counts their object."""
+    if c.row.measure == "count" and not _remove_status(c.item):
+        return _object_before_verbs(s.t[c.row.seg_start:c.m.start])
+    return ""
+
+
+def _count_group(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """普通高中生享受国家助学金人数N人，发放国家助学金X万元: the amount is that group's."""
+    prev, item = (rows[-1] if rows else None), c.item
+    if not (prev is not None and prev.measure == "count" and c.row.measure == "amount" and len(item) >= 3
+            and prev.item.find(item) > 0):
+        return ""
+    group = prev.item[: prev.item.find(item)]
+    for v in _words("items.verbs"):
+        if group.endswith(v):
+            group = group[: -len(v)]
+            break
+    return group + item if len(group) >= 2 else ""
+
+
+def _level_rows(c: Cand, rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.item and r.depth <= c.row.depth]
+
+
+def _balance(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """当年结余 / 年末滚存结余 / 年终结转: the balance of the budget the sentence opens with, else of
+    the section's budget."""
+    lex, item = _lexicon().lex, c.item
+    if item not in lex["generic.balance_heads"]:
+        return ""
+    level_rows = _level_rows(c, rows)
+    first = level_rows[0] if level_rows else s.prev_lead
+    stem = ""
+    if first is not None:
+        stem = _budget_stem(first.item) or next(
+            (first.item[: -len(h)] for h in _words("generic.balance_heads") if first.item.endswith(h)), "")
+    if not any(w in stem for w in lex["generic.fund_words"]):
+        stem = s.topic or stem  # 上解上级支出…，年终结转: the section's budget, not a budget line
+    return stem + item if stem and not item.startswith(stem) else item
+
+
+def _total_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """收入总量 after 一般公共预算收入 is that revenue."""
+    for suf in _lexicon().lex["generic.total_suffixes"]:
+        head = c.item[: -len(suf)] if c.item.endswith(suf) else ""
+        if head in ("收入", "支出"):
+            level_rows = _level_rows(c, rows)
+            prev = level_rows[-1] if level_rows else s.prev_lead
+            if prev is not None and prev.item.endswith(head) and len(prev.item) > len(head):
+                return prev.item
+    return ""
+
+
+def _use_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """全年支出 / 安排使用: the use of the sentence's subject (存量资金支出)."""
+    item = c.item
+    if item not in _lexicon().lex["generic.use_verbs_as_item"] or c.row.kind != "level":
+        return ""
+    base = base_for(rows, c.row.depth, need_free=False) or s.prev_lead
+    if base is None or not base.item or _is_generic(base.item) or _is_bare(base.item):
+        return ""
+    if "支出" in item and base.item.endswith("收入"):
+        return base.item[:-2] + "支出"  # …收入预算X万元，安排支出X万元
+    return base.item + item
+
+
+def _project_total(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """总投资 / 资金总额: the total of the projects counted just before."""
+    lex = _lexicon().lex
+    if c.item not in lex["generic.project_totals"]:
+        return ""
+    proj = next((r for r in reversed(rows) if r.measure == "count"
+                 and r.item.endswith(tuple(lex["generic.project_heads"]))), None)
+    return proj.item + c.item if proj is not None else ""
+
+
+def _after_count(s: Sentence, c: Cand, rows: list[Row]) -> str:
+    """7个领域81个项目 / 5个重点项目X亿元资金: a generic noun right after a count takes its noun."""
+    item = c.item
+    if rows and (_is_generic(item) or item in _lexicon().lex["items.count_heads"]) \
+            and rows[-1].measure == "count" and c.row.seg_start == c.m.start and not _is_generic(rows[-1].item):
+        return rows[-1].item + item
+    return ""
+
+
+_RESOLVE_CASES = (("count_object", _count_object), ("count_group", _count_group), ("balance", _balance),
+                  ("total_of", _total_of), ("use_of", _use_of), ("project_total", _project_total),
+                  ("after_count", _after_count))
+
+
+@rule("generic.resolve", 220, examples=(
+    "全县社会保险基金预算收入30.2亿元，社会保险基金预算支出28.9亿元，当年结余1.3亿元。",
+    "全县启动5个棚户区改造项目，预计总投资3.6亿元。",
+    "县本级盘活存量资金3,200万元，全年支出2,100万元。",
+    "全县一般公共预算收入年均增长6.1%，收入总量达210.5亿元。"))
+def resolve(s: Sentence, c: Cand) -> bool | str:
+    """A word that says only what kind of number it is (结余, 总投资, 支出, 项目) is named from the
+    sentence: the first case of _RESOLVE_CASES that gives a name wins."""
+    if not c.item:
+        return False
+    for name, case in _RESOLVE_CASES:
+        got = case(s, c, s.rows)
+        if got:
+            changed = got != c.item
+            c.item = got
+            return name if changed else False
+    return False
+
+

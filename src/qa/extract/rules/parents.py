@@ -1,0 +1,65 @@
+"""Parents: 其中/主要是/包括 (the figure before is the parent), 在…中 (the phrase names it), and a
+figure in parentheses (the figure outside them)."""
+from __future__ import annotations
+
+import re
+
+from ..lexicon import _lexicon, _words
+from ..mentions import _CJK
+from ..phrases import clean_item
+from ..registry import Cand, Sentence, base_for, rule
+
+
+@rule("parents.marker", 10, examples=("全区一般公共预算收入8.42亿元，其中税收收入6.10亿元。",))
+def marker(s: Sentence, c: Cand) -> bool:
+    """其中/主要是/包括 before the number: what follows is part of the figure before it (or of
+    the last sentence's lead figure, when this sentence names no subject of its own first)."""
+    marker_txt = s.t[s.consumed if s.rows else s.a:c.m.start]
+    for pm in _words("parents.markers"):
+        if pm in marker_txt:
+            base = base_for(s.rows, c.row.depth, need_free=False)
+            pre = marker_txt[: marker_txt.find(pm)]
+            if base is not None:
+                s.parent = base.item
+                return True
+            if s.prev_lead is not None and len(_CJK.findall(pre)) <= 8:
+                s.parent = s.prev_lead.item
+                return True
+            return False
+    return False
+
+
+@rule("parents.in_phrase", 20, examples=("在民生支出中，教育支出3.2亿元，卫生健康支出1.1亿元。",))
+def in_phrase(s: Sentence, c: Cand) -> bool:
+    """在民生支出中，…: the phrase names the parent of the figures after it."""
+    if s.in_match is None:
+        s.in_match = re.search(_lexicon().lex["parents.in_pattern"], s.t[s.a:s.b]) or False
+    m = s.in_match
+    if m and s.a + m.end() <= c.m.start and not s.parent:
+        s.parent, _ = clean_item(m.group(1))
+        return True
+    return False
+
+
+@rule("parents.assign", 30, examples=("债务余额98.6亿元（一般债务60.1亿元，专项债务38.5亿元）。",))
+def assign(s: Sentence, c: Cand) -> bool | str:
+    """A figure in parentheses belongs to the figure outside them; else the sentence's parent."""
+    if c.row.depth > 0:
+        outer = base_for(s.rows, c.row.depth - 1, need_free=False)
+        c.row.parent = outer.item if outer else s.parent
+        return "parenthesis" if outer else bool(c.row.parent)
+    c.row.parent = s.parent
+    return bool(c.row.parent)
+
+
+@rule("parents.scope_breakdown", 230, examples=("年末政府债务余额120.5亿元，其中：市本级70.2亿元，县区50.3亿元。",))
+def scope_breakdown(s: Sentence, c: Cand) -> bool:
+    """其中：市本级X亿元，县区X亿元: a scope word alone names a part of the parent figure."""
+    if not (c.row.scope_only and not c.item):
+        return False
+    if c.row.kind == "level":
+        c.item = c.row.parent or (s.prev_lead.item if s.prev_lead else "")
+    else:
+        base = base_for(s.rows, c.row.depth, need_free=False)
+        c.item = base.item if base else ""
+    return True
