@@ -14,9 +14,14 @@ import codecs
 import io
 import logging
 import re
+import threading
 import unicodedata
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
+
+from . import config
 
 log = logging.getLogger(__name__)
 
@@ -295,27 +300,90 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 
 
 def _docx_text(data: bytes, name: str) -> str:
+    """The main document part, read straight from the zip archive: its declared size is checked
+    before anything is decompressed (zipfile never inflates a member past that size, and a lie
+    fails the CRC), and the XML is parsed one body element at a time, each dropped once read, so
+    a hostile file cannot make the build hold more than the capped part (issue 14)."""
+    from lxml import etree
+
     try:
-        import docx
-        document = docx.Document(io.BytesIO(data))
-        body = document.element.body
-    except Exception as e:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        part = _docx_main_part(zf)
+        info = zf.getinfo(part)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
         raise FormatError(f"{name}: not a readable Word .docx file ({type(e).__name__}: {e})") from None
+    if info.file_size > config.MAX_DOCX_XML_BYTES:
+        raise FormatError(f"{name}: the Word file's text part expands to {info.file_size / 2**20:.0f} MB "
+                          f"(from {info.compress_size / 2**20:.1f} MB), over the "
+                          f"{config.MAX_DOCX_XML_BYTES // 2**20} MB limit; it is damaged or not a report")
     lines: list[str] = []
-    _docx_block(body, lines)
+    chars = 0
+    depth = 0
+    try:
+        with zf.open(info) as stream:
+            parser = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
+                                     load_dtd=False, huge_tree=False, remove_blank_text=True)
+            for event, el in parser:
+                if event == "start":
+                    depth += 1
+                    continue
+                depth -= 1
+                if depth != 2:  # document > body > paragraph/table: read each body child whole
+                    continue
+                before = len(lines)
+                _docx_block_child(el, lines)
+                chars += sum(len(ln) for ln in lines[before:])
+                if chars > config.MAX_TEXT_CHARS:
+                    raise FormatError(f"{name}: more than {config.MAX_TEXT_CHARS:,} characters of text; "
+                                      f"too long for one report")
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except FormatError:
+        raise
+    except (zipfile.BadZipFile, etree.LxmlError, OSError, ValueError, zlib.error, EOFError) as e:
+        raise FormatError(f"{name}: not a readable Word .docx file ({type(e).__name__}: {str(e)[:200]})") from None
     return _join_lines(lines)
+
+
+_MAIN_PART_TYPE = "/officeDocument"
+
+
+def _docx_main_part(zf: zipfile.ZipFile) -> str:
+    """Name of the main document part, from the package relationships (word/document.xml)."""
+    from lxml import etree
+
+    try:
+        info = zf.getinfo("_rels/.rels")
+    except KeyError:
+        info = None
+    if info is not None and info.file_size <= 1 << 20:
+        rels = etree.fromstring(zf.read(info), etree.XMLParser(resolve_entities=False, no_network=True))
+        for rel in rels:
+            if str(rel.get("Type", "")).endswith(_MAIN_PART_TYPE):
+                target = str(rel.get("Target", "")).lstrip("/")
+                if target in zf.NameToInfo:
+                    return target
+    if "word/document.xml" in zf.NameToInfo:
+        return "word/document.xml"
+    raise KeyError("no word/document.xml in the archive")
+
+
+def _docx_block_child(child: Any, lines: list[str]) -> None:
+    tag = child.tag
+    if tag == _W + "p":
+        lines.extend(_docx_para(child).split("\n"))
+    elif tag == _W + "tbl":
+        lines.extend(_docx_table(child))
+    elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "smartTag"):
+        _docx_block(child, lines)
 
 
 def _docx_block(el: Any, lines: list[str]) -> None:
     """Body-level content in document order: paragraphs, tables, content controls."""
     for child in el.iterchildren():
-        tag = child.tag
-        if tag == _W + "p":
-            lines.extend(_docx_para(child).split("\n"))
-        elif tag == _W + "tbl":
-            lines.extend(_docx_table(child))
-        elif tag in (_W + "sdt", _W + "sdtContent", _W + "customXml", _W + "ins", _W + "smartTag"):
-            _docx_block(child, lines)
+        _docx_block_child(child, lines)
 
 
 def _docx_para(p: Any) -> str:
@@ -368,6 +436,9 @@ def _docx_table(tbl: Any) -> list[str]:
                         span = max(1, int(gs.get(_W + "val", "1")))
                     except ValueError:
                         span = 1
+                    # a row cannot be wider than Word's widest table; a hostile span would
+                    # otherwise allocate one empty cell per column it claims
+                    span = min(span, max(1, config.MAX_TABLE_COLUMNS - col))
                 vm = tcpr.find(_W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(_W + "val", "continue")
@@ -416,7 +487,141 @@ def _fix_cjk_compat(text: str) -> str:
     return re.sub(r"[\u2f00-\u2fdf\uf900-\ufaff]", lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
+class _PdfBudget(threading.local):
+    """Decompressed bytes one PDF may still produce (per thread: the app may read two at once)."""
+    left: int | None = None
+    refused: str | None = None
+
+
+_PDF_BUDGET = _PdfBudget()
+
+
+class _PdfTooLarge(FormatError):
+    pass
+
+
+def _pdf_room(produced: int) -> int:
+    """How many more bytes the current stream may produce; raises when the budget is spent."""
+    b = _PDF_BUDGET
+    if b.refused:
+        raise _PdfTooLarge(b.refused)
+    room = config.MAX_PDF_STREAM_BYTES - produced
+    if b.left is not None:
+        room = min(room, b.left - produced)
+    if room < 0:
+        whole = b.left is not None and b.left - produced < config.MAX_PDF_STREAM_BYTES - produced
+        b.refused = (f"its compressed streams expand to more than "
+                     f"{(config.MAX_PDF_DECODED_BYTES if whole else config.MAX_PDF_STREAM_BYTES) // 2**20} MB"
+                     f"{' in all' if whole else ' in one stream'}; it is damaged or not a report")
+        raise _PdfTooLarge(b.refused)
+    return room
+
+
+def _spend(n: int) -> None:
+    if _PDF_BUDGET.left is not None:
+        _PDF_BUDGET.left -= n
+
+
+def _bounded_inflate(data: bytes) -> bytes:
+    """zlib.decompress for pdfminer, stopping at the budget. Damaged data gives what decodes (as
+    pdfminer's own fallback does, but without its byte-at-a-time loop)."""
+    d = zlib.decompressobj()
+    out = bytearray()
+    view = memoryview(data)
+    step = 1 << 16
+    try:
+        for i in range(0, len(data), step):
+            d_in: Any = view[i:i + step]
+            while d_in and not d.eof:
+                out += d.decompress(d_in, _pdf_room(len(out)) + 1)
+                d_in = d.unconsumed_tail
+            if d.eof:
+                break
+        if not d.eof:
+            out += d.flush()
+    except zlib.error:
+        pass
+    _pdf_room(len(out))
+    _spend(len(out))
+    return bytes(out)
+
+
+class _BoundedZlib:
+    """Stands in for the zlib module inside pdfminer.pdftypes."""
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def decompress(data: bytes, *args: Any, **kwargs: Any) -> bytes:
+        return _bounded_inflate(data)
+
+    @staticmethod
+    def decompressobj(*args: Any, **kwargs: Any) -> Any:
+        return zlib.decompressobj(*args, **kwargs)  # only reached through decompress, never here
+
+
+def _bounded_lzw(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    out = bytearray()
+    for piece in LZWDecoder(io.BytesIO(data)).run():
+        out += piece
+        _pdf_room(len(out))
+    _spend(len(out))
+    return bytes(out)
+
+
+def _bounded_runlength(data: bytes) -> bytes:
+    out = bytearray()
+    i, n = 0, len(data)
+    while i < n:
+        length = data[i]
+        i += 1
+        if length == 128:
+            break
+        if length < 128:
+            out += data[i:i + length + 1]
+            i += length + 1
+        elif i < n:
+            out += data[i:i + 1] * (257 - length)
+            i += 1
+        if len(out) > config.MAX_PDF_STREAM_BYTES:
+            _pdf_room(len(out))
+    _pdf_room(len(out))
+    _spend(len(out))
+    return bytes(out)
+
+
+_PDF_GUARDED = False
+
+
+def _guard_pdfminer() -> None:
+    """pdfminer inflates every stream whole (zlib.decompress, LZW, run-length) and keeps it: a
+    1.5 MB flate bomb became gigabytes. Its decoders are swapped for bounded ones, once."""
+    global _PDF_GUARDED
+    if _PDF_GUARDED:
+        return
+    from pdfminer import pdftypes
+
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    pdftypes.lzwdecode = _bounded_lzw
+    pdftypes.rldecode = _bounded_runlength
+    _PDF_GUARDED = True
+
+
 def _pdf_text(data: bytes, name: str) -> str:
+    _guard_pdfminer()
+    _PDF_BUDGET.left, _PDF_BUDGET.refused = config.MAX_PDF_DECODED_BYTES, None
+    try:
+        return _pdf_text_bounded(data, name)
+    finally:
+        refused = _PDF_BUDGET.refused
+        _PDF_BUDGET.left, _PDF_BUDGET.refused = None, None
+        if refused:  # a library caught our exception somewhere and went on: refuse anyway
+            raise FormatError(f"{name}: {refused}") from None
+
+
+def _pdf_text_bounded(data: bytes, name: str) -> str:
     try:
         import pdfplumber
     except ImportError as e:  # pragma: no cover - dependency missing
@@ -433,6 +638,8 @@ def _pdf_text(data: bytes, name: str) -> str:
             for page in pdf.pages:
                 pages.append(_pdf_page_items(page))
                 page.close()  # frees the page's layout cache on long documents
+    except _PdfTooLarge as e:
+        raise FormatError(f"{name}: {e}") from None
     except FormatError:
         raise
     except Exception as e:
@@ -703,17 +910,33 @@ class _HtmlWalker:
             self.buf = []
 
     def walk(self, node: Any) -> None:
+        """Read `node`'s children in document order. The tree is walked with an explicit stack,
+        not recursion: a page nested a few hundred elements deep is still a page (issue 14)."""
         from bs4 import CData, NavigableString, Tag
-        for child in node.children:
+
+        # each frame: the children still to read, and whether to end a line after them
+        stack: list[tuple[Iterator[Any], bool]] = [(iter(node.children), False)]
+        while stack:
+            children, ends_line = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if ends_line:
+                    self.flush()
+                continue
             if isinstance(child, Tag):
-                self.element(child)
+                inner = self.element(child)
+                if inner is not None:
+                    stack.append((iter(child.children), inner))
             elif type(child) is NavigableString or isinstance(child, CData):
                 self.buf.append(str(child))
 
-    def element(self, el: Any) -> None:
+    def element(self, el: Any) -> bool | None:
+        """Handle one element; returns None when its children are done with, else whether a
+        line ends after its children are read."""
         tag = (el.name or "").lower()
         if _dropped(el, tag):
-            return
+            return None
         if tag == "br":
             self.flush()
         elif tag == "pre":
@@ -722,16 +945,15 @@ class _HtmlWalker:
         elif tag == "table":
             self.flush()
             if _is_layout_table(el):
-                self.walk(el)
-            else:
-                self.lines.extend(_html_table_rows(el))
+                return True
+            self.lines.extend(_html_table_rows(el))
             self.flush()
         elif tag in _BLOCK_TAGS:
             self.flush()
-            self.walk(el)
-            self.flush()
+            return True
         else:
-            self.walk(el)
+            return False
+        return None
 
 
 def _dropped(el: Any, tag: str) -> bool:
