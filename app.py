@@ -70,11 +70,11 @@ EXAMPLES = [
 MEASURE_LABELS = {"amount": "金额", "rate": "比率", "count": "数量", "standard": "标准",
                   "ratio": "完成率/占比", "change": "变化"}
 FIGURE_COLUMNS = ["项目", "数值", "单位", "变化", "变化幅度", "期间", "口径", "状态", "类别", "上级项目",
-                  "章节", "报告", "年份", "位置"]
+                  "章节", "报告", "年份", "位置", "规则"]
 FIGURE_TYPES = ["str", "number", "str", "str", "str", "str", "str", "str", "str", "str",
-                "str", "str", "number", "number"]
+                "str", "str", "number", "number", "str"]
 FIGURE_WIDTHS = ["180px", "90px", "60px", "60px", "80px", "110px", "70px", "60px", "80px", "120px",
-                 "300px", "220px", "60px", "60px"]
+                 "300px", "220px", "60px", "60px", "260px"]
 REPORT_COLUMNS = ["标题", "文件", "地区", "年份", "类型", "段落数", "数字数"]
 CHART_MAX_BARS = 15
 # Chinese convention: red for a rise, green for a fall.
@@ -119,7 +119,8 @@ def _change_text(f) -> str:
 def figures_frame(figs: list) -> pd.DataFrame:
     """Figure records -> the table shown (Chinese headers, numbers as numbers)."""
     rows = [[f.item, float(f.value), f.unit, f.direction or "", _change_text(f), f.period, f.scope, f.status,
-             MEASURE_LABELS.get(f.measure, f.measure), f.parent, f.section, f.doc, f.year, f.start]
+             MEASURE_LABELS.get(f.measure, f.measure), f.parent, f.section, f.doc, f.year, f.start,
+             " ".join(f.rules)]  # the extraction rules that made the row
             for f in figs]
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 

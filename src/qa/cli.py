@@ -171,10 +171,35 @@ def cmd_facts(args) -> int:
         table.to_csv(Path(args.csv))
         print(f"wrote {len(table.rows())} figures to {args.csv}")
         return 0
+    if getattr(args, "jsonl", False):
+        for f in table.rows():
+            print(json.dumps(f.row(), ensure_ascii=False))
+        return 0
+    rule_docs = _rule_docs() if getattr(args, "explain", False) else {}
     for f in table.rows():
         change = f" {f.direction}{f.change_value}{f.change_unit or ''}" if f.direction else ""
         print(f"{f.doc}\t{f.item}\t{f.value_text}{f.unit}{change}\t{f.period}\t{f.scope}\t{f.status}\t{f.section}")
+        if getattr(args, "explain", False):
+            _print_rules(f.rules, rule_docs)
     return 0
+
+
+def _rule_docs() -> dict[str, str]:
+    """Rule name -> the first line of what it does (sentence rules' docstrings, context rules' examples)."""
+    from .extract import all_rules
+    from .extract.context import CONTEXT_RULES
+
+    docs = {r.name: (r.doc.splitlines() or [""])[0] for r in all_rules()}
+    docs.update({name: f"e.g. {example.splitlines()[-1]}" for name, example in CONTEXT_RULES.items()})
+    return docs
+
+
+def _print_rules(rules: list[str], docs: dict[str, str]) -> None:
+    """qa facts --explain: the rules that made a row, in the order they applied."""
+    if not rules:
+        print("    (no rule recorded: an index built before rules were recorded; run qa index)")
+    for name in rules:
+        print(f"    {name:36} {docs.get(name.split(':')[0], '')}")
 
 
 def cmd_eval(args) -> int:
@@ -215,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--doc", help="only this report (file name without extension)")
     sp.add_argument("--csv", help="write a CSV (UTF-8 with BOM, opens in Excel)")
+    sp.add_argument("--jsonl", action="store_true", help="one JSON row per figure, with the rules that made it")
+    sp.add_argument("--explain", action="store_true", help="under each figure, the rules that made it")
     sp.set_defaults(func=cmd_facts)
 
     sp = sub.add_parser("eval", help="run a benchmark question set")

@@ -136,7 +136,7 @@ CONTEXT_RULES = {
     "context.period_lead": "全市2024年1-6月一般公共预算收入8.42亿元。",
     "context.period_paragraph": "五年来，全县财政保障能力持续增强。一般公共预算收入累计完成120.5亿元。",
     "context.scope_words": "全市和市本级税收占比分别提高1.5和2.3个百分点。",
-    "context.scope_lead": "全区完成一般公共预算收入8.42亿元。",
+    "context.scope_lead": "全区财政运行平稳，一般公共预算收入8.42亿元。",
     "context.scope_paragraph": "全县一般公共预算收入12.6亿元。教育支出5.2亿元。",
     "context.scope_heading": "一、全县预算执行情况\n一般公共预算收入12.6亿元。\n",
     "context.status_words": "全县一般公共预算支出完成45.3亿元，完成预算数48.0亿元的94.4%。",

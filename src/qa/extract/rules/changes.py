@@ -49,7 +49,7 @@ def kind(s: Sentence, c: Cand) -> bool | str:
     return True
 
 
-@rule("changes.leading_word", 162, examples=("全县压减一般性支出5%。",))
+@rule("changes.leading_word", 162, examples=("压减一般性支出5%。",))
 def leading_word(s: Sentence, c: Cand) -> bool:
     """压减“三公”经费N%: the change word leads the item."""
     if c.ratio_of or c.direction or not (c.m.unit in ("%", "个百分点") and c.item):
@@ -111,7 +111,7 @@ def rate_on_figure(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("changes.of_figure", 254, examples=("年末债务余额98.6亿元（一般债务60.1亿元），比上年增加8.2亿元，增长9.1%。",))
+@rule("changes.of_figure", 254, examples=("税收收入12.6亿元，同比增长3.1%，增加0.4亿元。",))
 def of_figure(s: Sentence, c: Cand) -> bool:
     """A change that found no free figure is a change row of the figure before (its status too)."""
     if not _unnamed_change(c):

@@ -20,7 +20,7 @@ def purpose(s: Sentence, c: Cand) -> bool:
     return bool(found)
 
 
-@rule("generic.verb_only", 200, examples=("本级财政安排资金1.5亿元，用于保障机关运转。", "全年节约经费300万元。"))
+@rule("generic.verb_only", 200, examples=("统筹2.6亿元，支持农村饮水安全工程建设。", "全年共节约1200万元。"))
 def verb_only(s: Sentence, c: Cand) -> bool | str:
     """Only a verb before the number: 统筹X亿元，支持… (its purpose) / 节约X万元 (the verb)."""
     verb = c.info.get("verb", "")

@@ -163,7 +163,7 @@ def previous_clause(s: Sentence, c: Cand) -> bool | str:
     return ("clause" if pitem else "figure") if c.item else False
 
 
-@rule("items.figure_before", 310, examples=("全县教育支出8.2亿元，占比18%。",))
+@rule("items.figure_before", 310, examples=("全县一般性支出同比减少0.6亿元，压减4.4%。",))
 def figure_before(s: Sentence, c: Cand) -> bool:
     """Nothing in the sentence names it: the figure before it, else the last sentence's lead."""
     if c.item:
