@@ -255,3 +255,66 @@ def test_html_nested_600_deep_is_read(tmp_path):
     text = extract_text(path, path.read_bytes())
     assert "全县一般公共预算收入完成12.34亿元。" in text.split("\n")
     assert "第二段：税收收入8.72亿元。" in text.split("\n")
+
+
+# --- chunking --------------------------------------------------------------------------------
+
+class CountingText(str):
+    """Report text that tallies the characters its count/find calls scan."""
+    scanned = 0
+
+    def count(self, sub, start=None, end=None):
+        CountingText.scanned += (len(self) if end is None else end) - (start or 0)
+        return str.count(self, sub, start, end)
+
+    def find(self, sub, start=None, end=None):
+        CountingText.scanned += (len(self) if end is None else end) - (start or 0)
+        return str.find(self, sub, start, end)
+
+
+class CountingSections(list):
+    """Section list that tallies how many items are iterated over."""
+    iterated = 0
+
+    def __iter__(self):
+        for x in list.__iter__(self):
+            CountingSections.iterated += 1
+            yield x
+
+
+def long_report(paragraphs: int) -> str:
+    out = ["示例县2024年财政预算执行情况的报告"]
+    for i in range(paragraphs):
+        if i % 20 == 0:
+            out.append(f"{'一二三四五六七八九'[i // 20 % 9]}、第{i}部分")
+        out.append(f"全县一般公共预算收入完成{i}.5亿元，同比增长5.6%。一是税收收入增加。二是非税收入下降。")
+    return "\n".join(out)
+
+
+def test_chunking_work_is_linear_in_report_length():
+    # 2.75 M characters took 43 s: each sentence counted the newlines from the start of the text
+    # and rebuilt the section start list. The work per character must not grow with length.
+    from qa.records import Document
+    from qa.segment import chunk_document, parse_sections
+
+    text = long_report(6000)
+    sections = CountingSections(parse_sections(text))
+    CountingText.scanned = CountingSections.iterated = 0
+    chunks = chunk_document(Document(name="long", text=CountingText(text)), sections=sections)
+    assert len(chunks) > 3000
+    assert all(text[c.start:c.end] == c.text for c in chunks[::97])
+    assert CountingText.scanned <= 3 * len(text), f"{CountingText.scanned:,} characters scanned for {len(text):,}"
+    assert CountingSections.iterated <= 5 * len(sections), (CountingSections.iterated, len(sections))
+
+
+def test_parse_sections_is_linear_in_points_of_one_paragraph():
+    # thousands of 一是… points in one long paragraph: each point used to search for the
+    # paragraph's end again for every later heading
+    from qa.segment import parse_sections
+
+    line = "".join(f"{'一二三四五六七八九'[i % 9]}是第{i}项工作完成，" for i in range(4000))
+    text = CountingText("示例县财政工作报告\n一、总体情况\n" + line + "\n二、下一步打算\n继续努力。")
+    CountingText.scanned = 0
+    secs = parse_sections(text)
+    assert sum(s.level == 5 for s in secs) >= 4000
+    assert CountingText.scanned <= 3 * len(text), f"{CountingText.scanned:,} for {len(text):,}"
