@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -46,6 +47,46 @@ class IndexOutdated(IndexUnusable):
 
 class BuildLocked(RuntimeError):
     """Another build holds the index lock."""
+
+
+class BuildCancelled(RuntimeError):
+    """A build stopped on request; the live index is unchanged."""
+
+
+class IndexWriteError(IndexUnusable):
+    """Writing the new generation failed (a full disk, a read-only folder); the live one stays."""
+
+
+# Files every generation has; a manifest whose checksums do not cover them cannot vouch for them.
+_CORE_FILES = ("documents.jsonl", "chunks.jsonl", "figures.jsonl", "vectors.npy", "dense.faiss")
+
+
+def recorded_corpus(index_dir: Path | str) -> Path | None:
+    """The corpus folder the live generation was built from (its manifest records it), or None."""
+    gen = live_generation(Path(index_dir))
+    if gen is None:
+        return None
+    try:
+        value = json.loads((gen / "manifest.json").read_text(encoding="utf-8")).get("corpus_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def _check_manifest(manifest: dict, index_dir: Path) -> None:
+    """A manifest without its checksums or model cannot be trusted: say so, and how to repair."""
+    sums = manifest.get("checksums")
+    model = manifest.get("model")
+    problem = None
+    if not isinstance(sums, dict) or not all(f in sums for f in _CORE_FILES):
+        problem = "has no checksums for its files"
+    elif not isinstance(model, dict) or not isinstance(model.get("name"), str):
+        problem = "does not name its embedding model"
+    elif not isinstance(manifest.get("docs"), dict):
+        problem = "does not list its reports"
+    if problem:
+        raise IndexUnusable(f"the index manifest in {index_dir} {problem}, so the index cannot be checked; "
+                            f"rebuild it with: qa index --rebuild --index {index_dir}")
 
 
 @dataclass
@@ -104,11 +145,15 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
     if gen is None:
         raise IndexUnusable(f"no index in {index_dir}; build one with: qa index --index {index_dir}")
     manifest = _read_manifest(gen)
+    if not isinstance(manifest, dict):
+        raise IndexUnusable(f"the index manifest in {index_dir} is not a JSON object; "
+                            f"rebuild it with: qa index --rebuild --index {index_dir}")
     fmt = (manifest.get("format_version"), manifest.get("chunker_version"))
     want = (config.INDEX_FORMAT_VERSION, config.CHUNKER_VERSION)
     if fmt != want:
         raise IndexOutdated(f"index in {index_dir} has format {fmt[0]}.{fmt[1]}, this program reads format "
                             f"{want[0]}.{want[1]}; rebuild it with: qa index --rebuild --index {index_dir}")
+    _check_manifest(manifest, index_dir)
     if expected_model and manifest["model"]["name"] != expected_model:
         raise IndexUnusable(f"index in {index_dir} was built with model '{manifest['model']['name']}', "
                             f"not '{expected_model}'; rebuild it with: qa index --rebuild --model {expected_model}")
@@ -145,12 +190,15 @@ def _read_manifest(gen: Path) -> dict:
 # --- building -------------------------------------------------------------------------------
 
 def build_index(settings: Settings, embedder=None, rebuild: bool = False,
-                progress: Progress | None = None, lock_timeout: float = 0) -> BuildReport:
+                progress: Progress | None = None, lock_timeout: float = 0,
+                cancel: "threading.Event | None" = None) -> BuildReport:
     """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
 
     Parses and embeds only new or changed reports (all of them with rebuild=True); unreadable
     reports are skipped and listed in the report, never dropping what is already indexed.
-    Raises BuildLocked if another build holds the lock for longer than `lock_timeout` seconds.
+    Raises BuildLocked if another build holds the lock for longer than `lock_timeout` seconds,
+    BuildCancelled once `cancel` is set (checked between reports and between stages; the live
+    index is unchanged), IndexWriteError when the new generation cannot be written.
     """
     from filelock import FileLock, Timeout
 
@@ -162,7 +210,7 @@ def build_index(settings: Settings, embedder=None, rebuild: bool = False,
     except Timeout:
         raise BuildLocked(f"another build of {index_dir} is running; wait for it to finish") from None
     try:
-        return _build_locked(settings, embedder, rebuild, progress or (lambda m, f: None))
+        return _build_locked(settings, embedder, rebuild, _cancellable(progress or (lambda m, f: None), cancel))
     finally:
         lock.release()
 
@@ -174,7 +222,8 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     for stale in index_dir.glob("gen-*.partial"):  # left by a killed build; we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     old = _load_previous(index_dir)
-    files = discover(settings.corpus_dir)
+    files = discover(settings.corpus_dir, report.skipped,
+                     prefer=(d.get("file", "") for d in (old["docs"].values() if old else ())))
     hashes = {p.stem: _file_digest(p) for p in files}
     by_name = {p.stem: p for p in files}
     old_docs = old["docs"] if old else {}
@@ -227,6 +276,7 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
                 if name in lst:
                     lst.remove(name)
             continue
+        progress(f"segmenting {by_name[name].name}", 0.3 * (i + 0.5) / max(1, len(hashes)))
         doc_chunks = chunk_document(doc, settings)
         documents[name] = doc
         chunks.extend(doc_chunks)
@@ -235,7 +285,8 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     if not documents:
         raise IngestError(f"no readable report in {settings.corpus_dir}"
                           + "".join(f"\n  {f}: {r}" for f, r in report.skipped.items()))
-    if same_build and report.up_to_date:
+    if same_build and report.up_to_date:  # what changed could not be read: the live index stays
+        report.total_chunks = old["manifest"]["counts"]["chunks"]
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -246,7 +297,16 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     vectors, report.embedded_chunks = _embed_with_cache(cache_dir, embedder, chunks, documents, progress)
     report.total_chunks = len(chunks)
     progress("writing index", 0.9)
-    gen = _write_generation(index_dir, settings, embedder, documents, chunks, figures, vectors, file_meta)
+    try:
+        gen = _write_generation(index_dir, settings, embedder, documents, chunks, figures, vectors, file_meta)
+    except OSError as e:
+        # a full disk or a read-only folder: the half-written generation goes, the live one stays
+        for partial in index_dir.glob("gen-*.partial"):
+            shutil.rmtree(partial, ignore_errors=True)
+        raise IndexWriteError(f"cannot write the index to {index_dir} ({e.strerror or e}); the previous index "
+                              f"is still in use. Free some space (or fix the folder's permissions) and run "
+                              f"qa index again") from None
+    progress("switching to the new index", 0.99)
     _swap(index_dir, gen)
     report.swapped = True
     report.seconds = time.perf_counter() - t0
@@ -264,6 +324,9 @@ def passage_text(chunk: Chunk, doc: Document) -> str:
     return f"{doc.title} {chunk.section}\n{chunk.text}"
 
 
+_EMBED_BATCH = 256
+
+
 def _embed_with_cache(cache_dir: Path, embedder, chunks: list[Chunk], documents: dict[str, Document],
                       progress: Progress) -> tuple[np.ndarray, int]:
     texts = [passage_text(c, documents[c.doc]) for c in chunks]
@@ -272,8 +335,14 @@ def _embed_with_cache(cache_dir: Path, embedder, chunks: list[Chunk], documents:
     found = cache.get(keys)
     missing = [i for i, k in enumerate(keys) if k not in found]
     if missing:
-        progress(f"embedding {len(missing)} passages", 0.35)
-        new = embedder.encode_passages([texts[i] for i in missing], show_progress=True)
+        # in batches, reporting progress after each, so a long build shows it is moving and a
+        # cancelled one stops within a batch
+        parts = []
+        for j in range(0, len(missing), _EMBED_BATCH):
+            progress(f"embedding {len(missing)} passages", 0.35 + 0.5 * j / len(missing))
+            parts.append(embedder.encode_passages([texts[i] for i in missing[j:j + _EMBED_BATCH]],
+                                                  show_progress=False))
+        new = np.concatenate(parts) if len(parts) > 1 else parts[0]
         cache.put([keys[i] for i in missing], new)
         for j, i in enumerate(missing):
             found[keys[i]] = new[j]
@@ -369,6 +438,14 @@ def _swap(index_dir: Path, gen: Path) -> None:
     os.replace(tmp_link, link)
     _fsync_dir(index_dir)
     keep = {gen.name, previous.name if previous else None}
+    if previous is None:
+        # CURRENT was missing: the newest other complete generation may be the only good copy
+        # of a larger index (another corpus); never delete it along with the rest
+        others = sorted((p for p in index_dir.glob("gen-*") if p.is_dir() and not p.name.endswith(".partial")
+                         and p.name != gen.name and (p / "manifest.json").is_file()),
+                        key=lambda p: p.stat().st_mtime)
+        if others:
+            keep.add(others[-1].name)
     for p in index_dir.glob("gen-*"):
         if p.name not in keep:
             shutil.rmtree(p, ignore_errors=True)
@@ -384,6 +461,7 @@ def _load_previous(index_dir: Path) -> dict | None:
         if manifest.get("format_version") != config.INDEX_FORMAT_VERSION or \
                 manifest.get("chunker_version") != config.CHUNKER_VERSION:
             return None
+        _check_manifest(manifest, index_dir)
         for name, digest in manifest["checksums"].items():
             if _sha256_file(gen / name) != digest:
                 return None
@@ -401,6 +479,20 @@ def _load_previous(index_dir: Path) -> dict | None:
 
 
 # --- small helpers --------------------------------------------------------------------------
+
+def _cancellable(progress: Progress, cancel) -> Progress:
+    """Progress that also stops the build when `cancel` is set: every stage reports progress,
+    so a long build is cancelled at the next report, passage batch or stage."""
+    if cancel is None:
+        return progress
+
+    def wrapped(message: str, fraction: float) -> None:
+        if cancel.is_set() and fraction < 0.99:
+            raise BuildCancelled("index build cancelled; the previous index is still in use")
+        progress(message, fraction)
+
+    return wrapped
+
 
 _DECIMAL_FIELDS = ("value", "change_value")
 

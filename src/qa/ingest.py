@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Iterable
 
 from .config import MAX_FILE_BYTES
 from .formats import SUPPORTED_SUFFIXES, FormatError, decode_text, extract_text
@@ -31,19 +33,64 @@ class IngestError(ValueError):
     """A report that cannot be indexed; the message names the file and the reason."""
 
 
-def discover(corpus_dir: Path) -> list[Path]:
-    """Report files directly under `corpus_dir`, sorted by name (sidecars and hidden files skipped)."""
+def discover(corpus_dir: Path, skipped: dict[str, str] | None = None,
+             prefer: Iterable[str] = ()) -> list[Path]:
+    """Report files directly under `corpus_dir`, sorted by name (sidecars, hidden files and a
+    README skipped silently).
+
+    Files that cannot be indexed are left out and, when `skipped` is given, recorded in it
+    (printable name -> reason): a name that is not valid UTF-8 (a GBK-named file unpacked from
+    a zip), a link to a file outside the folder, a second file with the same name but another
+    suffix (reports are named by file name without suffix; the one named in `prefer`, else the
+    first, is kept). One bad name never stops the rest from being indexed.
+    """
     if not corpus_dir.is_dir():
         raise IngestError(f"corpus folder not found: {corpus_dir}")
-    out = []
+    root = corpus_dir.resolve()
+    prefer = set(prefer)
+    skip = skipped if skipped is not None else {}
+    by_stem: dict[str, Path] = {}
     for p in sorted(corpus_dir.iterdir()):
         # a folder's README describes the corpus; it is not a report
-        if p.name.startswith(".") or p.name.endswith(SIDECAR_SUFFIX) or not p.is_file() \
-                or p.stem.lower() == "readme":
+        if p.name.startswith(".") or p.name.endswith(SIDECAR_SUFFIX) or p.stem.lower() == "readme" \
+                or p.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
-        if p.suffix.lower() in SUPPORTED_SUFFIXES:
-            out.append(p)
-    return out
+        try:
+            p.name.encode("utf-8")
+        except UnicodeEncodeError:
+            skip[printable_name(p.name)] = ("the file name is not valid UTF-8 (a GBK name from a zip archive?); "
+                                            f"rename it{_gbk_hint(p.name)}")
+            continue
+        try:
+            if p.is_symlink() and not p.resolve().is_relative_to(root):
+                skip[p.name] = "a link to a file outside the corpus folder; links out of the folder are not followed"
+                continue
+            if not p.is_file():
+                continue
+        except OSError as e:  # a link loop, a file removed meanwhile
+            skip[p.name] = f"cannot be read ({e.strerror or e})"
+            continue
+        other = by_stem.get(p.stem)
+        if other is not None:
+            keep, drop = (p, other) if p.name in prefer and other.name not in prefer else (other, p)
+            by_stem[p.stem] = keep
+            skip[drop.name] = (f"has the same name as {keep.name} (reports are named without their suffix); "
+                               f"{keep.name} is indexed, rename one to index both")
+            continue
+        by_stem[p.stem] = p
+    return sorted(by_stem.values())
+
+
+def printable_name(name: str) -> str:
+    """A file name fit for a message: bytes that are not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _gbk_hint(name: str) -> str:
+    try:
+        return f" (read as GBK it is “{os.fsencode(name).decode('gb18030')}”)"
+    except UnicodeDecodeError:
+        return ""
 
 
 def file_sha256(path: Path) -> str:

@@ -28,20 +28,37 @@ _SQL = re.compile(r"(?is)\b(select\s+.+\s+from|insert\s+into|delete\s+from|drop\
                   r"update\s+\w+\s+set|union\s+(all\s+)?select)\b|'\s*or\s*'?\d+'?\s*=\s*'?\d+|;\s*--")
 
 
+# Characters nobody can see or type on purpose: lone surrogates (a broken client or a JSON
+# "\\ud800" escape; the tokenizer fails on them and they cannot be written as UTF-8), zero-width
+# and direction marks, soft hyphens, BOMs and C0/C1 controls other than whitespace.
+_INVISIBLE = re.compile("[\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                        "\u00ad\u180e\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_question(question: str) -> str:
+    """The question without invisible characters (see _INVISIBLE); line breaks and tabs become
+    spaces. What is asked is unchanged: the parser reads its NFKC form (full-width digits and
+    letters as ASCII) and the record echoes the question as typed."""
+    return re.sub(r"[\t\n\r\x0b\x0c\u2028\u2029]+", " ", _INVISIBLE.sub("", question))
+
+
 def validate_question(question: object) -> str:
-    """The question stripped, or QuestionError: empty, too long, no words, markup or SQL."""
+    """The question cleaned (clean_question) and stripped, or QuestionError: empty, too
+    long, no words, markup or SQL. The checks look at its NFKC form, so full-width ＜script＞
+    or ＳＥＬＥＣＴ is caught like the ASCII spelling."""
     if not isinstance(question, str):
         raise QuestionError("问题必须是文本 (the question must be a string)")
-    q = question.strip()
+    q = clean_question(question).strip()
     if not q:
         raise QuestionError("问题为空，请输入问题 (empty question)")
     if len(q) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题过长：{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字 (question too long)")
-    if not re.search(r"[^\W_]", q):
+    folded = unicodedata.normalize("NFKC", q)
+    if not re.search(r"[^\W_]", folded):
         raise QuestionError("问题只有标点符号，请用文字提问 (question has no words)")
-    if _TAG.search(q):
+    if _TAG.search(folded):
         raise QuestionError("问题中含有 HTML 标记，请用普通文字提问 (HTML is not accepted)")
-    if _SQL.search(q):
+    if _SQL.search(folded):
         raise QuestionError("问题看起来像数据库查询语句，请用普通文字提问 (SQL is not accepted)")
     return q
 
