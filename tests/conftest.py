@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 FIRST_REPORT = CORPUS / "2023_county_finance_bureau_work_report.txt"
-SHARED = ROOT.parent / "shared" / "corpus"
+# the development reports, copied into the repository (eval/corpus) so a fresh clone tests on them
+SHARED = ROOT / "eval" / "corpus"
 
 # One passage-embedding cache for the whole session (subprocesses inherit it): the same report
 # is embedded once, not once per test. Tests that count embeddings give themselves a fresh one.
@@ -22,9 +23,9 @@ atexit.register(shutil.rmtree, _CACHE, True)
 
 
 def shared_reports() -> list[Path]:
-    """The development reports in ../shared/corpus, or skip saying why."""
+    """The development reports in eval/corpus, or skip saying why."""
     if not SHARED.is_dir():
-        pytest.skip(f"development corpus {SHARED} is absent (it sits beside the project, not in it)")
+        pytest.skip(f"development corpus {SHARED} is absent")
     files = sorted(SHARED.glob("*.txt"))
     if not files:
         pytest.skip(f"no reports in {SHARED}")
@@ -54,7 +55,7 @@ def first_index(tmp_path_factory, embedder):
 
 @pytest.fixture(scope="session")
 def shared_engine(tmp_path_factory, embedder):
-    """An engine over all of ../shared/corpus, built once per test session."""
+    """An engine over all development reports (eval/corpus), built once per test session."""
     from qa.config import Settings
     from qa.engine import Engine
 

@@ -16,7 +16,7 @@ from qa.embed import DEFAULT_MODEL, Embedder, default_model_dir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "corpus" / "2023_county_finance_bureau_work_report.txt"
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+SHARED_CORPUS = ROOT / "eval" / "corpus"
 
 
 def _chunk_texts(path: Path) -> list[str]:

@@ -13,7 +13,7 @@ from qa.figures import FigureTable, extract_figures, parse_number, to_base, unit
 from qa.records import Document
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
+SHARED = ROOT / "eval" / "corpus"
 
 
 def figs(text: str, name: str = "t"):

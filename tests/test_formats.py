@@ -14,7 +14,7 @@ import pytest
 from qa.formats import SUPPORTED_SUFFIXES, FormatError, decode_text, extract_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
+SHARED = ROOT / "eval" / "corpus"
 FIRST_REPORT = ROOT / "corpus" / "2023_county_finance_bureau_work_report.txt"
 
 CHINESE = (
