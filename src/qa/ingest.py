@@ -1,8 +1,8 @@
 """Ingest: a report file -> `Document` (decoded text + metadata).
 
-Decoding and non-text formats live in `formats.py`; this module validates the input, reads
-metadata from the text (title, region, years, kind) and applies an optional sidecar
-`<name>.meta.json` next to the report, whose keys override what was guessed.
+Decoding and non-text formats live in `formats.py`, metadata (title, place, level, years, kind) in
+`metadata.py`; this module validates the input and applies an optional sidecar `<name>.meta.json`
+next to the report, whose keys override what was guessed.
 """
 from __future__ import annotations
 
@@ -10,24 +10,15 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
 from .config import MAX_FILE_BYTES
 from .formats import SUPPORTED_SUFFIXES, FormatError, decode_text, extract_text
+from .metadata import describe
 from .records import Document
 
 SIDECAR_SUFFIX = ".meta.json"
-
-KIND_LABELS = {
-    "final_accounts": "决算报告",
-    "budget_report": "预算报告",
-    "gov_work_report": "政府工作报告",
-    "work_report": "工作报告",
-    "other": "报告",
-}
-
 
 class IngestError(ValueError):
     """A report that cannot be indexed; the message names the file and the reason."""
@@ -130,65 +121,6 @@ def read_document(path: Path | str) -> Document:
     return doc
 
 
-# --- metadata -------------------------------------------------------------------------------
-
-_REGION = re.compile(
-    r"([\u4e00-\u9fff]{2,12}?(?:自治州|自治县|自治区|地区|盟|旗|省|市|州|县|区))"
-    r"(?=\d{4}年|财政局|人民政府|人民代表大会|第[一二三四五六七八九十]|本级|级)")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
-
-
-def describe(doc: Document) -> None:
-    """Fill title, region, years and kind from the text (best effort, in place)."""
-    head = doc.text[:1500]
-    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
-    title = ""
-    for ln in lines[:6]:
-        # A title is a short line that is not a sentence and names a report.
-        if len(ln) <= 90 and not ln.endswith(("。", "：", ":")) and re.search(r"报告|汇报|决算|预算|总结", ln):
-            title = ln.strip("（）() ")
-            if "（书面）" in ln:
-                title = ln
-            break
-    doc.kind = _kind(title or (lines[0] if lines else ""))
-    years = _YEAR.findall(title) if title else []
-    if not years:
-        years = [y for y, _ in Counter(_YEAR.findall(head)).most_common(2)]
-    doc.years = sorted({int(y) for y in years})
-    doc.region = _region(title, head)
-    if not title:
-        yr = f"{doc.years[0]}年" if doc.years else ""
-        title = f"{doc.region or ''}{yr}{KIND_LABELS[doc.kind]}"
-    doc.title = title
-
-
-def _kind(text: str) -> str:
-    if "决算" in text and "预算执行" not in text:
-        return "final_accounts"
-    if "政府工作报告" in text:
-        return "gov_work_report"
-    if re.search(r"预算执行|预算草案|预算\(草案\)|预算（草案）", text):
-        return "budget_report"
-    if re.search(r"工作情况|工作总结|工作汇报|汇报", text):
-        return "work_report"
-    return "other"
-
-
-_NOT_IN_NAME = set("年全及和与本级的在关于各我受向为对由年度")
-
-
-def _region(title: str, head: str) -> str:
-    for text in (title, head):
-        for m in _REGION.finditer(text):
-            name = re.sub(r"^关于", "", m.group(1))
-            # a place name has no function words in it (rules out 年全市及市本级 …)
-            if len(name) >= 3 and not _NOT_IN_NAME & set(name[:-1]) and not name[0].isdigit():
-                return name
-    if "国务院" in head or "全国人民代表大会" in head:
-        return "全国"
-    return ""
-
-
 def _apply_sidecar(doc: Document, path: Path) -> None:
     side = path.with_name(path.stem + SIDECAR_SUFFIX)
     if not side.is_file():
@@ -199,9 +131,17 @@ def _apply_sidecar(doc: Document, path: Path) -> None:
         raise IngestError(f"{side.name}: not valid JSON ({e})") from None
     if not isinstance(meta, dict):
         raise IngestError(f"{side.name}: must hold a JSON object")
-    for key in ("title", "region", "kind"):
+    for key in ("title", "region", "kind", "level", "reason"):
         if isinstance(meta.get(key), str):
             setattr(doc, key, meta[key])
+    if isinstance(meta.get("parents"), list):
+        doc.parents = [str(p) for p in meta["parents"]]
+    for key in ("execution_year", "budget_year"):
+        if isinstance(meta.get(key), int):
+            setattr(doc, key, meta[key])
+    if "region" in meta:
+        # the user said so: nothing is more certain
+        doc.confidence, doc.reason = 1.0, f"sidecar {side.name}"
     if "years" in meta:
         ys = meta["years"] if isinstance(meta["years"], list) else [meta["years"]]
         doc.years = sorted(int(y) for y in ys)
