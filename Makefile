@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run demo index test bench eval
+.PHONY: install run demo index test bench eval eval-blind fit
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,14 +30,30 @@ test: install
 	bash .ci/browser-setup.sh
 	$(PY) -m pytest
 
+# every set over the development reports in the repository (eval/corpus), all indexed together
 eval: install
-	$(VENV)/bin/qa eval eval/dev.jsonl --corpus ../shared/corpus --baselines \
+	$(VENV)/bin/qa eval eval/dev.jsonl --corpus eval/corpus --baselines \
 		--md eval/results/dev.md --json eval/results/dev.json
-	for set in eval/heldout*.jsonl; do \
+	for set in eval/heldout*.jsonl eval/newdev*.jsonl; do \
 		name=$$(basename $$set .jsonl); \
-		$(VENV)/bin/qa eval $$set --corpus ../shared/corpus --baselines \
+		$(VENV)/bin/qa eval $$set --corpus eval/corpus --baselines \
+			--md eval/results/$$name.md --json eval/results/$$name.json || exit 1; \
+	done
+
+# the first-contact sets: the 8 blind reports (kept beside the project, never in it) indexed
+# together with the 20 development reports
+eval-blind: install
+	test -d ../shared/corpus/blind || { echo "needs ../shared/corpus/blind"; exit 3; }
+	mkdir -p build/corpus-all && cp eval/corpus/*.txt ../shared/corpus/blind/*.txt build/corpus-all/
+	for set in eval/blind*.jsonl; do \
+		name=$$(basename $$set .jsonl); \
+		$(VENV)/bin/qa eval $$set --corpus build/corpus-all \
 			--md eval/results/$$name.md --json eval/results/$$name.json || exit 1; \
 	done
 
 bench: install
 	$(PY) eval/benchmark.py
+
+# refit the row scorer (src/qa/data/row_scorer.json) on the question sets; prints cross-validated accuracy
+fit: install
+	$(PY) eval/fit_scorer.py --corpus eval/corpus
