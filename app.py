@@ -93,9 +93,16 @@ def ask_record(engine, question: str) -> dict[str, Any]:
     try:
         return engine.ask(question).to_dict()
     except QuestionError as e:
-        return {"id": None, "question": str(question), "status": "abstained", "kind": "none",
+        return {"id": None, "question": _clean(question), "status": "abstained", "kind": "none",
                 "answer": str(e), "value": None, "unit": None, "direction": None, "entity": None,
                 "citations": [], "elapsed_ms": 0.0}
+
+
+def _clean(question: Any) -> str:
+    """A question as text without invisible characters (lone surrogates, zero-width marks)."""
+    from qa.question import clean_question
+
+    return clean_question(question if isinstance(question, str) else str(question or ""))
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -279,8 +286,9 @@ def _theme() -> gr.themes.Base:
                      button_primary_text_color="#ffffff", button_primary_border_color="#1f5f99")
 
 
-def build_app(engine) -> gr.Blocks:
-    """The Blocks app over a loaded Engine (shared read-only by all sessions)."""
+def build_app(engine, read_only: bool = False) -> gr.Blocks:
+    """The Blocks app over a loaded Engine (shared read-only by all sessions). `read_only`: the
+    index folder cannot be written, so uploads are off (the reports tab says so)."""
 
     csv_dir = Path(tempfile.mkdtemp(prefix="qa-figures-"))
 
@@ -294,7 +302,8 @@ def build_app(engine) -> gr.Blocks:
 
     # chat ------------------------------------------------------------------------------
     def respond(question: str, history: list | None):
-        q = (question or "").strip()
+        # cleaned first: a lone surrogate cannot be sent back to the browser and broke the stream
+        q = _clean(question).strip()
         history = list(history or [])
         if not q:
             return "", history
@@ -349,34 +358,18 @@ def build_app(engine) -> gr.Blocks:
     def refresh_reports():
         return (reports_frame(engine), gr.Dropdown(choices=report_choices(engine)), header_html())
 
-    def upload(file_path: str | None, progress=gr.Progress()):
-        """Validate, copy into the corpus and re-index; the file picker is cleared for the next one."""
-        from qa.index import BuildLocked
-        from qa.ingest import IngestError
-
-        if not file_path:
-            return ('<span class="qa-err">请先选择一个报告文件（.txt / .docx / .pdf / .html）。</span>', None,
-                    *refresh_reports())
-        name = Path(file_path).name
-        kept = "已索引的报告不受影响。"
-        progress(0.0, desc=f"校验 {name}")
+    def upload(file_path: str | None, replace: bool = False, progress=gr.Progress()):
+        """Validate, copy into the corpus and re-index; the file picker is cleared for the next one.
+        A report of the same name is replaced only when `replace` is ticked (the old file is kept
+        in the corpus's .versions/ folder); Gradio's temporary copy is removed either way."""
         try:
-            report = engine.add_report(Path(file_path), progress=lambda m, f: progress(f, desc=progress_zh(m)))
-        except IngestError as e:
-            why = str(e).removeprefix(f"{name}: ")
-            msg = f'<span class="qa-err">无法添加 {html.escape(name)}：{html.escape(why)}。{kept}</span>'
-        except BuildLocked:
-            msg = f'<span class="qa-err">另一个索引任务正在进行，请稍后再上传。{kept}</span>'
-        except Exception as e:  # the build writes a new generation and swaps only on success
-            msg = (f'<span class="qa-err">索引更新失败（{html.escape(type(e).__name__)}：{html.escape(str(e))}）。'
-                   f"{kept}</span>")
-        else:
-            skipped = "".join(f"；跳过 {html.escape(f)}：{html.escape(r)}" for f, r in report.skipped.items())
-            msg = (f'<span class="qa-ok">已添加 {html.escape(name)}，索引已更新（共 {report.total_chunks} 个段落，'
-                   f"用时 {report.seconds:.1f} 秒）{skipped}。现在可以在“问答”中提问。</span>")
-        return (msg, None, *refresh_reports())
+            return (upload_message(engine, file_path, replace, read_only, progress), None, False,
+                    *refresh_reports())
+        finally:
+            remove_upload_copy(file_path)
 
-    with gr.Blocks(title="财政报告智能问答") as demo:
+    # uploads picked but never added are left in Gradio's cache: cleared hourly, once a day old
+    with gr.Blocks(title="财政报告智能问答", delete_cache=(3600, 86400)) as demo:
         header = gr.HTML(header_html())
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
@@ -424,10 +417,16 @@ def build_app(engine) -> gr.Blocks:
                                        elem_id="qa-reports-table")
                 gr.Markdown("**添加报告**：支持 .txt（UTF-8/GBK/UTF-16）、.docx、.pdf、.html。文件经校验后存入报告目录，"
                             "并增量更新索引；更新期间仍可正常问答。无法读取的文件不会影响已有索引。")
+                if read_only:
+                    gr.Markdown("**索引目录为只读：更新已关闭**，只能问答和浏览，不能添加报告。", elem_id="qa-read-only")
                 with gr.Row():
                     up_file = gr.File(label="选择报告文件", file_types=[".txt", ".md", ".docx", ".pdf", ".html", ".htm"],
-                                      type="filepath", scale=3, elem_id="qa-upload")
-                    up_btn = gr.Button("添加并更新索引", variant="primary", scale=1, elem_id="qa-upload-btn")
+                                      type="filepath", scale=3, elem_id="qa-upload", interactive=not read_only)
+                    with gr.Column(scale=1):
+                        up_replace = gr.Checkbox(label="替换同名报告（原文件保留为旧版本）", value=False,
+                                                 elem_id="qa-upload-replace", interactive=not read_only)
+                        up_btn = gr.Button("添加并更新索引", variant="primary", elem_id="qa-upload-btn",
+                                           interactive=not read_only)
                 status = gr.HTML(elem_id="qa-status")
 
         # events ------------------------------------------------------------------------
@@ -453,10 +452,75 @@ def build_app(engine) -> gr.Blocks:
         fig_tab.select(refresh_filters, [report_dd, section_dd], [report_dd, section_dd], **private).then(
             filter_figures, fig_in, fig_out, **private)
         rep_tab.select(lambda: reports_frame(engine), None, [reports], **private)
-        up_btn.click(upload, [up_file], [status, up_file, reports, report_dd, header], show_progress_on=[status],
+        up_btn.click(upload, [up_file, up_replace], [status, up_file, up_replace, reports, report_dd, header],
+                     show_progress_on=[status],
                      concurrency_limit=1, concurrency_id="upload", **private)
         demo.load(filter_figures, fig_in, fig_out, **private)
     return demo
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+def upload_message(engine, file_path: str | None, replace: bool = False, read_only: bool = False,
+                   progress=None) -> str:
+    """Add one uploaded report and say, truthfully, what happened (HTML for the status line):
+    added only when the index now holds it; a name the index would ignore, a report of the same
+    name (unless `replace`), an unreadable file or a failed build leave the index as it was."""
+    from qa.engine import ReportExists
+    from qa.index import BuildLocked
+    from qa.ingest import IngestError
+
+    progress = progress or (lambda *a, **k: None)
+    if read_only:
+        return '<span class="qa-err">索引目录为只读，更新已关闭：不能添加报告。</span>'
+    if not file_path:
+        return '<span class="qa-err">请先选择一个报告文件（.txt / .docx / .pdf / .html）。</span>'
+    name = Path(file_path).name
+    shown = html.escape(name.encode("utf-8", "backslashreplace").decode("utf-8"))
+    kept = "已索引的报告不受影响。"
+    progress(0.0, desc=f"校验 {name}")
+    try:
+        report = engine.add_report(Path(file_path), name=name, replace=bool(replace),
+                                   progress=lambda m, f: progress(f, desc=progress_zh(m)))
+    except ReportExists as e:
+        return (f'<span class="qa-err">报告目录中已有同名报告（{html.escape("、".join(e.existing))}），'
+                f'{shown} 没有添加，原报告未被替换。如确要替换，请勾选“替换同名报告”后再上传，'
+                f'原文件会保留为旧版本。</span>')
+    except IngestError as e:
+        why = str(e).removeprefix(f"{name}: ")
+        return f'<span class="qa-err">无法添加 {shown}：{html.escape(why)}。{kept}</span>'
+    except BuildLocked:
+        return f'<span class="qa-err">另一个索引任务正在进行，请稍后再上传。{kept}</span>'
+    except Exception as e:  # the build writes a new generation and swaps only on success
+        return (f'<span class="qa-err">索引更新失败（{html.escape(type(e).__name__)}：{html.escape(str(e))}）。'
+                f"{kept}</span>")
+    stem = Path(name).stem
+    if name in report.skipped or stem not in engine.index.documents:
+        why = report.skipped.get(name, "索引中没有这份报告")
+        return f'<span class="qa-err">{shown} 已存入报告目录，但没有编入索引：{html.escape(why)}。</span>'
+    others = "".join(f"；跳过 {html.escape(f)}：{html.escape(r)}" for f, r in report.skipped.items())
+    verb = "已替换" if replace and stem in report.changed else "已添加"
+    return (f'<span class="qa-ok">{verb} {shown}，索引已更新（共 {report.total_chunks} 个段落，'
+            f"用时 {report.seconds:.1f} 秒）{others}。现在可以在“问答”中提问。</span>")
+
+
+def remove_upload_copy(file_path: str | None) -> None:
+    """Delete Gradio's temporary copy of an upload (and its folder when empty); only files
+    inside Gradio's upload folder are touched."""
+    if not file_path:
+        return
+    try:
+        from gradio.utils import get_upload_folder
+
+        folder = Path(get_upload_folder()).resolve()
+        path = Path(file_path).resolve()
+        if not path.is_relative_to(folder) or path == folder:
+            return
+        path.unlink(missing_ok=True)
+        if path.parent != folder:
+            path.parent.rmdir()
+    except OSError:
+        pass
 
 
 # --- watching the corpus folder ---------------------------------------------------------------
@@ -571,50 +635,106 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--model", help="sentence-transformers model name or path")
     p.add_argument("--watch-interval", type=float, default=10.0, metavar="SECONDS",
                    help="seconds between checks of the corpus folder for new or changed reports (0: no watching)")
+    p.add_argument("--auth", metavar="USER:PASSWORD",
+                   help=f"require this login (default: ${AUTH_ENV}); required when --host is not a loopback address")
     args = p.parse_args(argv)
     if args.watch_interval < 0:
         p.error("--watch-interval must be 0 (off) or a positive number of seconds")
+    args.auth = args.auth or os.environ.get(AUTH_ENV) or None
+    if args.auth is not None:
+        user, sep, password = args.auth.partition(":")
+        if not (sep and user and password):
+            p.error(f"--auth / ${AUTH_ENV} must be USER:PASSWORD, both non-empty")
+        args.auth = (user, password)
+    if not is_loopback(args.host) and args.auth is None:
+        p.error(f"--host {args.host} lets other machines in: give --auth USER:PASSWORD (or set ${AUTH_ENV}), "
+                "or listen on 127.0.0.1")
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
+AUTH_ENV = "QA_APP_AUTH"
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def start_engine(settings: Settings):
+    """(engine, read_only, indexed corpus signature): the index brought up to date with the
+    corpus folder first (built when missing). Another build running: the live index is served
+    and the watcher catches up. A folder that cannot be written (read-only mount, full disk):
+    the live index is served as is, with updates off."""
     from qa.engine import Engine
-    from qa.index import BuildLocked, IndexUnusable
-    from qa.ingest import IngestError, corpus_signature
+    from qa.index import BuildLocked, IndexWriteError
+    from qa.ingest import corpus_signature
+
+    # taken before the start-up update: a report dropped in while it runs differs from this and
+    # is indexed by the watcher
+    signature = corpus_signature(settings.corpus_dir)
+    engine = Engine(settings)
+    try:
+        report = engine.update(progress=_console_progress(), lock_timeout=30)
+    except BuildLocked as e:  # another process is indexing: serve the live index meanwhile
+        print(f"app: {e}; using the current index", file=sys.stderr)
+        return Engine.open(settings, build_if_missing=False), False, None
+    except (PermissionError, IndexWriteError, OSError) as e:
+        if isinstance(e, OSError) and not isinstance(e, PermissionError) and e.errno not in READ_ONLY_ERRNOS:
+            raise
+        print(f"app: the index folder {settings.index_dir} cannot be written ({e}); serving the index as it is, "
+              f"updates are off", file=sys.stderr, flush=True)
+        return Engine.open(settings, build_if_missing=False), True, signature
+    for name, why in report.skipped.items():
+        print(f"skipped {name}: {why}", file=sys.stderr)
+    if report.removed:  # never silently: the console says which reports left the index
+        print(f"app: {len(report.removed)} report(s) no longer in {settings.corpus_dir} were removed from the "
+              f"index: {', '.join(report.removed)}", file=sys.stderr, flush=True)
+    return engine, False, signature
+
+
+READ_ONLY_ERRNOS = {30, 13, 1, 28}  # EROFS, EACCES, EPERM, ENOSPC
+
+
+def main(argv: list[str] | None = None) -> int:
+    from qa.config import MAX_FILE_BYTES
+    from qa.index import BuildLocked, IndexUnusable, recorded_corpus
+    from qa.ingest import IngestError
 
     args = parse_args(argv)
     settings = Settings.from_args(corpus=args.corpus, index=args.index, model=args.model)
+    if not args.corpus and not os.environ.get("QA_CORPUS_DIR"):
+        # the folder the index was built from, not ./corpus: updating an index of 8 reports from
+        # a default folder of 1 dropped 7 of them
+        recorded = recorded_corpus(settings.index_dir)
+        if recorded is not None and recorded.is_dir():
+            settings.corpus_dir = recorded
     t0 = time.perf_counter()
-    # taken before the start-up update: a report dropped in while it runs differs from this and
-    # is indexed by the watcher
-    indexed_signature = corpus_signature(settings.corpus_dir)
     print(f"loading index {settings.index_dir} (corpus {settings.corpus_dir}) …", file=sys.stderr, flush=True)
     try:
-        # Bring the index up to date with the corpus folder first: builds it when missing,
-        # re-indexes only new/changed reports, and rebuilds one made by another model or version.
-        engine = Engine(settings)
-        try:
-            report = engine.update(progress=_console_progress(), lock_timeout=30)
-            for name, why in report.skipped.items():
-                print(f"skipped {name}: {why}", file=sys.stderr)
-        except BuildLocked as e:  # another process is indexing: serve the live index meanwhile
-            print(f"app: {e}; using the current index", file=sys.stderr)
-            engine = Engine.open(settings, build_if_missing=False)
-            indexed_signature = None  # the watcher updates once that build is done
+        engine, read_only, indexed_signature = start_engine(settings)
         # Load the models now rather than on the first user's question.
         ask_record(engine, EXAMPLES[0])
     except (IngestError, IndexUnusable, BuildLocked) as e:
         print(f"app: {e}", file=sys.stderr)
         return 3
-    print(f"ready in {time.perf_counter() - t0:.1f}s: {len(engine.documents())} reports", file=sys.stderr, flush=True)
-    if args.watch_interval > 0:
+    print(f"ready in {time.perf_counter() - t0:.1f}s: {len(engine.documents())} reports"
+          + (" (read-only: updates are off)" if read_only else ""), file=sys.stderr, flush=True)
+    if args.watch_interval > 0 and not read_only:
         CorpusWatcher(engine, args.watch_interval, indexed_signature).start()
         print(f"watching {settings.corpus_dir} for new reports every {args.watch_interval:g}s", file=sys.stderr,
               flush=True)
-    demo = build_app(engine)
+    demo = build_app(engine, read_only=read_only)
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=64)
     demo.launch(server_name=args.host, server_port=args.port, theme=_theme(), css=CSS, ssr_mode=False,
-                footer_links=["api"], show_error=False, quiet=False)
+                footer_links=["api"], show_error=False, quiet=False, auth=args.auth,
+                auth_message="财政报告智能问答：请登录" if args.auth else None, max_file_size=MAX_FILE_BYTES)
     return 0
 
 

@@ -318,3 +318,227 @@ def test_parse_sections_is_linear_in_points_of_one_paragraph():
     secs = parse_sections(text)
     assert sum(s.level == 5 for s in secs) >= 4000
     assert CountingText.scanned <= 3 * len(text), f"{CountingText.scanned:,} for {len(text):,}"
+
+
+# --- questions ---------------------------------------------------------------------------------
+
+def qa(*args, cwd=ROOT, env=None, timeout=600):
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, env=full_env,
+                          timeout=timeout, cwd=cwd)
+
+
+def test_validate_question_removes_invisible_characters():
+    from qa.question import QuestionError, validate_question
+
+    assert validate_question("教育\ud800支出\u200b是多少\ufeff？") == "教育支出是多少？"
+    assert validate_question("\u202e税收收入\u2060\n是多少") == "税收收入 是多少"
+    with pytest.raises(QuestionError, match="HTML"):  # full-width markup is markup
+        validate_question("＜script＞alert(1)＜/script＞教育支出")
+    with pytest.raises(QuestionError, match="为空"):
+        validate_question("\u200b\u200d\ud800")
+
+
+def test_ask_file_answers_good_lines_and_reports_each_bad_one(tmp_path, first_index):
+    lines = [json.dumps({"id": "ok1", "question": "税收收入是多少"}, ensure_ascii=False).encode(),
+             b'{"id": "sur", "question": "\\ud800\xe6\x95\x99\xe8\x82\xb2\xe6\x94\xaf\xe5\x87\xba\xe6\x98\xaf\xe5\xa4\x9a\xe5\xb0\x91"}',
+             b'{"id": "broken", "question": ',
+             b'\xff\xfe not utf-8',
+             b'["a list"]',
+             b'{"id": 5, "question": 12}',
+             json.dumps({"id": "ok2", "question": "2023年1-9月教育支出是多少"}, ensure_ascii=False).encode()]
+    f = tmp_path / "q.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    r = qa("ask", "--json", "--file", str(f), "--index", str(first_index.settings.index_dir))
+    err = r.stderr.decode("utf-8", "replace")
+    assert r.returncode != 0 and "Traceback" not in err and "internal error" not in err, err
+    recs = [json.loads(line) for line in r.stdout.decode("utf-8").splitlines()]
+    assert [x["id"] for x in recs] == ["ok1", "sur", None, None, None, 5, "ok2"]
+    by_id = {x["id"]: x for x in recs if x["id"] is not None}
+    assert by_id["ok1"]["status"] == "answered" and by_id["ok2"]["value"] == 5.14
+    # the lone surrogate is dropped; the question is answered like 教育支出是多少
+    assert by_id["sur"]["status"] == "answered" and by_id["sur"]["question"] == "教育支出是多少"
+    errors = [x for x in recs if x["status"] == "error"]
+    assert [x["line"] for x in errors] == [3, 4, 5, 6]
+    assert "JSON" in errors[0]["error"] and "UTF-8" in errors[1]["error"] and "question" in errors[2]["error"]
+    assert all(set(x) >= {"id", "question", "status", "kind", "answer", "citations", "line", "error"} for x in errors)
+    for n in (3, 4, 5, 6):
+        assert f"line {n}" in err
+
+
+# --- read-only commands --------------------------------------------------------------------------
+
+def test_read_only_commands_never_build_or_delete(tmp_path, first_index):
+    import shutil
+
+    index = tmp_path / "index"
+    shutil.copytree(first_index.settings.index_dir, index, symlinks=True)
+    (index / "CURRENT").unlink()
+    before = sorted(p.name for p in index.iterdir())
+    for args in (["ask", "税收收入是多少"], ["facts"], ["ask", "--json", "--file", str(tmp_path / "none.jsonl")]):
+        r = qa(*args, "--index", str(index))
+        err = r.stderr.decode()
+        assert r.returncode != 0 and "Traceback" not in err, err
+        assert sorted(p.name for p in index.iterdir()) == before, args
+    assert "qa index" in err or "not found" in err
+    r = qa("ask", "税收收入是多少", "--index", str(index))
+    assert "no index" in r.stderr.decode() and "qa index" in r.stderr.decode()
+
+
+def test_index_without_corpus_uses_the_recorded_one_and_keeps_the_only_generation(tmp_path, first_index):
+    # CURRENT gone, a build from another (empty-ish) folder must not delete the only good copy
+    import shutil
+
+    from qa.config import Settings
+    from qa.index import build_index, live_generation
+
+    index = tmp_path / "index"
+    shutil.copytree(first_index.settings.index_dir, index, symlinks=True)
+    gen = live_generation(index)
+    (index / "CURRENT").unlink()
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(FIRST_REPORT, other / "copy.txt")
+    build_index(Settings.from_args(corpus=other, index=index), first_index.embedder)
+    assert gen.is_dir() and (gen / "manifest.json").is_file()
+
+
+# --- index updates: names, links, counts, disk, manifest, cancelling ------------------------------
+
+SECOND_REPORT = ("某镇财政所2031年工作情况汇报\n一、收入情况\n2031年全镇一般公共预算收入完成1.23亿元，同比增长4.5%。"
+                 "其中税收收入0.98亿元，非税收入0.25亿元。\n二、支出情况\n一般公共预算支出2.34亿元，"
+                 "其中教育支出0.56亿元，同比增长3.2%。\n")
+
+
+@pytest.fixture()
+def small(tmp_path, embedder):
+    """A writable corpus of the first report and its index."""
+    import shutil
+
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIRST_REPORT, corpus)
+    settings = Settings.from_args(corpus=corpus, index=tmp_path / "index")
+    return Engine.open(settings, embedder=embedder)
+
+
+def test_gbk_named_file_and_outside_link_are_skipped_and_the_rest_indexed(small, tmp_path):
+    from qa.index import build_index
+
+    corpus = small.settings.corpus_dir
+    gbk = os.fsdecode("中文报告.txt".encode("gbk"))  # how a GBK-named zip member unpacks
+    (corpus / gbk).write_text(SECOND_REPORT, encoding="utf-8")
+    (corpus / "second.txt").write_text(SECOND_REPORT.replace("某镇", "另一镇"), encoding="utf-8")
+    secret = tmp_path / "outside.txt"
+    secret.write_text(SECOND_REPORT.replace("某镇", "外部镇"), encoding="utf-8")
+    (corpus / "link.txt").symlink_to(secret)
+    report = build_index(small.settings, small.embedder)
+    assert report.added == ["second"]
+    names = " ".join(report.skipped)
+    assert "\\xd6\\xd0" in names and "link.txt" in names
+    assert "中文报告" in " ".join(report.skipped.values())  # the GBK reading is offered as a hint
+    # the CLI says so in a printable line and succeeds
+    r = qa("index", "--corpus", str(corpus), "--index", str(small.settings.index_dir))
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 0 and "\\xd6\\xd0" in err and "Traceback" not in err, err
+
+
+def test_two_files_with_one_name_keep_the_indexed_one_and_say_so(small):
+    from qa.index import build_index
+
+    corpus = small.settings.corpus_dir
+    stem = FIRST_REPORT.stem
+    (corpus / f"{stem}.html").write_text(f"<p>{SECOND_REPORT}</p>", encoding="utf-8")
+    report = build_index(small.settings, small.embedder)
+    assert report.up_to_date and f"{stem}.html" in report.skipped
+    assert "same name" in report.skipped[f"{stem}.html"]
+    small.update()
+    assert "5.14" in small.document(stem).text  # still the .txt
+
+
+def test_index_after_skipping_a_changed_file_reports_the_real_chunk_count(small):
+    corpus = small.settings.corpus_dir
+    n = small.index.manifest["counts"]["chunks"]
+    (corpus / FIRST_REPORT.name).write_bytes(b"\x00\x01binary" * 100)
+    r = qa("index", "--corpus", str(corpus), "--index", str(small.settings.index_dir))
+    out = r.stdout.decode()
+    assert f"({n} chunks)" in out and "(0 chunks)" not in out, out
+    assert "skipped" in r.stderr.decode()
+
+
+def test_full_disk_gives_a_message_and_leaves_no_partial_generation(small, monkeypatch):
+    import errno
+
+    import qa.index as qindex
+    from qa.index import IndexWriteError, build_index, live_generation
+
+    live = live_generation(small.settings.index_dir)
+    (small.settings.corpus_dir / "second.txt").write_text(SECOND_REPORT, encoding="utf-8")
+
+    def full(path, rows):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qindex, "_write_jsonl", full)
+    with pytest.raises(IndexWriteError, match="No space left on device.*previous index is still in use"):
+        build_index(small.settings, small.embedder)
+    assert not list(small.settings.index_dir.glob("gen-*.partial"))
+    assert live_generation(small.settings.index_dir) == live
+
+
+def test_manifest_without_checksums_is_refused_and_rebuild_repairs_it(small):
+    from qa.index import IndexUnusable, live_generation, load_index
+
+    index = small.settings.index_dir
+    manifest = live_generation(index) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["checksums"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexUnusable, match="no checksums.*qa index --rebuild"):
+        load_index(index)
+    r = qa("ask", "税收收入是多少", "--index", str(index))
+    err = r.stderr.decode()
+    assert r.returncode == 3 and "checksums" in err and "internal error" not in err, err
+    r = qa("index", "--rebuild", "--corpus", str(small.settings.corpus_dir), "--index", str(index))
+    assert r.returncode == 0, r.stderr.decode()
+    assert load_index(index).manifest["checksums"]
+
+
+def test_unparsable_index_data_is_refused_and_rebuild_repairs_it(small):
+    from qa.index import IndexUnusable, _sha256_file, live_generation, load_index
+
+    index = small.settings.index_dir
+    gen = live_generation(index)
+    (gen / "chunks.jsonl").write_text('{"not": "a chunk"}\n', encoding="utf-8")
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    manifest["checksums"]["chunks.jsonl"] = _sha256_file(gen / "chunks.jsonl")  # checksums agree
+    (gen / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexUnusable, match="--rebuild"):
+        load_index(index)
+    r = qa("index", "--rebuild", "--corpus", str(small.settings.corpus_dir), "--index", str(index))
+    assert r.returncode == 0, r.stderr.decode()
+    assert len(load_index(index).chunks) > 10
+
+
+def test_a_cancelled_build_leaves_the_index_in_use(small):
+    import threading
+
+    from qa.index import BuildCancelled, build_index, live_generation
+
+    live = live_generation(small.settings.index_dir)
+    (small.settings.corpus_dir / "second.txt").write_text(SECOND_REPORT, encoding="utf-8")
+    cancel = threading.Event()
+    seen = []
+
+    def progress(message, fraction):
+        seen.append(message)
+        if message.startswith("reading"):
+            cancel.set()
+
+    with pytest.raises(BuildCancelled):
+        build_index(small.settings, small.embedder, progress=progress, cancel=cancel)
+    assert live_generation(small.settings.index_dir) == live
+    assert not list(small.settings.index_dir.glob("gen-*.partial"))
+    assert any(m.startswith("reading") for m in seen)

@@ -36,8 +36,23 @@ def _progress_bar():
 
 
 def _settings(args) -> Settings:
-    return Settings.from_args(corpus=getattr(args, "corpus", None), index=getattr(args, "index", None),
-                              model=getattr(args, "model", None))
+    settings = Settings.from_args(corpus=getattr(args, "corpus", None), index=getattr(args, "index", None),
+                                  model=getattr(args, "model", None))
+    _use_recorded_corpus(settings, getattr(args, "corpus", None))
+    return settings
+
+
+def _use_recorded_corpus(settings: Settings, corpus_arg) -> None:
+    """Without --corpus or $QA_CORPUS_DIR, an existing index is updated from the folder it was
+    built from (its manifest records it), not from ./corpus: updating an index of 8 reports
+    from a default folder of 1 would drop 7 of them."""
+    from .index import recorded_corpus
+
+    if corpus_arg or os.environ.get("QA_CORPUS_DIR"):
+        return
+    recorded = recorded_corpus(settings.index_dir)
+    if recorded is not None and recorded != settings.corpus_dir and recorded.is_dir():
+        settings.corpus_dir = recorded
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -94,22 +109,40 @@ def _watch(settings: Settings, interval: float) -> int:
 
 
 def _open_engine(args):
+    """The engine over an existing index, for commands that only read (ask, facts, reports):
+    they never build, update or delete anything; a missing or outdated index is a message
+    saying to run qa index."""
     from .engine import Engine
+    from .index import IndexOutdated, IndexUnusable
 
     settings = _settings(args)
-    return Engine.open(settings, build_if_missing=True, progress=_progress_bar())
+    try:
+        return Engine.open(settings, build_if_missing=False)
+    except IndexOutdated as e:
+        raise IndexUnusable(f"{e} (qa {args.command} only reads the index)") from None
 
 
 def cmd_ask(args) -> int:
+    """Answer one question or a file of them. With --file every line gets a record: a line that
+    cannot be read (not UTF-8, not JSON, no question) gets a record with status "error", its line
+    number and the reason (and a message on stderr); the other lines are answered, and the exit
+    status is non-zero at the end when any line was bad or any question unusable."""
     from .question import QuestionError
 
     if args.file is None and args.question is None:
         print("qa ask: give a question or --file questions.jsonl", file=sys.stderr)
         return EXIT_USAGE
-    rows = _read_questions(args.file) if args.file else [{"id": None, "question": args.question}]
+    rows = _read_questions(args.file) if args.file else [QuestionLine(0, {"id": None, "question": args.question})]
     engine = _open_engine(args)
     failed = 0
-    for row in rows:
+    for line in rows:
+        row = line.row
+        if line.error:
+            failed += 1
+            print(f"qa ask: {Path(args.file).name} line {line.number}: {line.error}", file=sys.stderr)
+            if args.json:
+                print(_dumps(_error_record(line)), flush=True)
+            continue
         try:
             answer = engine.ask(row.get("question"), k=args.k, id=row.get("id"))
         except QuestionError as e:
@@ -118,33 +151,82 @@ def cmd_ask(args) -> int:
                 print(f"qa ask: {e}", file=sys.stderr)
                 continue
             from .records import Answer
-            answer = Answer(question=str(row.get("question")), status="abstained", kind="none",
+            answer = Answer(question=_printable(row.get("question")), status="abstained", kind="none",
                             answer=str(e), id=row.get("id"))
         if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            print(_dumps(answer.to_dict()), flush=True)
         else:
             print(_render_text(answer, engine))
     return EXIT_INPUT if failed else 0
 
 
-def _read_questions(path: str) -> list[dict]:
+class QuestionLine:
+    """One line of a question file: its number, the row read from it, or why it is bad."""
+
+    def __init__(self, number: int, row: dict | None = None, error: str = ""):
+        self.number, self.row, self.error = number, row or {}, error
+
+
+def _read_questions(path: str) -> list[QuestionLine]:
+    """Every non-empty line of a JSON-lines question file, each read on its own: one bad line
+    (invalid UTF-8 or JSON, no 'question' text) is reported, never the end of the batch."""
     from .question import QuestionError
 
     p = Path(path)
     if not p.is_file():
         raise QuestionError(f"question file not found: {path}")
-    rows = []
-    for n, line in enumerate(p.read_text(encoding="utf-8-sig").splitlines(), 1):
-        if not line.strip():
+    out = []
+    for n, raw in enumerate(p.read_bytes().split(b"\n"), 1):
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            out.append(QuestionLine(n, error=f"not valid UTF-8 (byte {e.start + 1})"))
             continue
         try:
             row = json.loads(line)
-        except ValueError:
-            raise QuestionError(f"{p.name} line {n}: not valid JSON") from None
+        except ValueError as e:
+            out.append(QuestionLine(n, error=f"not valid JSON ({e})"))
+            continue
         if not isinstance(row, dict) or "question" not in row:
-            raise QuestionError(f"{p.name} line {n}: needs an object with a 'question' field")
-        rows.append(row)
-    return rows
+            out.append(QuestionLine(n, row if isinstance(row, dict) else None,
+                                    error="needs an object with a 'question' field"))
+        elif not isinstance(row["question"], str):
+            out.append(QuestionLine(n, row, error="'question' must be a string"))
+        else:
+            out.append(QuestionLine(n, row))
+    return out
+
+
+def _error_record(line: QuestionLine) -> dict:
+    """The answer record's fields for a line that could not be asked, plus its line and reason."""
+    from .records import Answer
+
+    q = line.row.get("question")
+    ident = line.row.get("id")
+    rec = Answer(question=_printable(q) if isinstance(q, str) else None, status="error", kind="none",
+                 answer=f"line {line.number}: {line.error}",
+                 id=ident if isinstance(ident, (str, int, float, type(None))) else _printable(ident)).to_dict()
+    rec["line"] = line.number
+    rec["error"] = line.error
+    return rec
+
+
+def _printable(value) -> str:
+    """Text that can be written as UTF-8: lone surrogates (from a JSON escape) are dropped."""
+    return str(value).encode("utf-8", "ignore").decode("utf-8")
+
+
+def _dumps(record: dict) -> str:
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from the input: keep it as an escape
+        text = json.dumps(record, ensure_ascii=True)
+    return text
 
 
 def _render_text(answer, engine) -> str:

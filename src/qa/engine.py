@@ -16,8 +16,20 @@ from .answer import Answerer
 from .config import Settings
 from .index import (BuildReport, Index, IndexOutdated, IndexUnusable, Progress, build_index, live_generation,
                     load_index)
+from .ingest import IngestError
 from .records import Answer, Document, Figure
 from .retrieve import HybridRetriever
+
+
+VERSIONS_DIR = ".versions"  # replaced reports, inside the corpus folder (hidden: never indexed)
+
+
+class ReportExists(IngestError):
+    """An added report has the name of one already in the corpus; `existing` lists their files."""
+
+    def __init__(self, message: str, existing: list[str]):
+        super().__init__(message)
+        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -70,29 +82,61 @@ class Engine:
         return self._embedder.name if self._embedder is not None else self.settings.model
 
     def update(self, progress: Progress | None = None, rebuild: bool = False,
-               lock_timeout: float = 600) -> BuildReport:
-        """Re-index what changed in the corpus folder and switch to the new index."""
+               lock_timeout: float = 600, cancel: threading.Event | None = None) -> BuildReport:
+        """Re-index what changed in the corpus folder and switch to the new index.
+        Setting `cancel` stops the build (BuildCancelled); the index in use stays."""
         with self._update_lock:
             report = build_index(self.settings, self.embedder, rebuild=rebuild, progress=progress,
-                                 lock_timeout=lock_timeout)
+                                 lock_timeout=lock_timeout, cancel=cancel)
             # reload also when another process (qa index --watch, a second app) swapped it
             if report.swapped or self._snapshot is None or \
                     live_generation(self.settings.index_dir) != self._snapshot.index.path:
                 self._load()
             return report
 
-    def add_report(self, path: Path, progress: Progress | None = None) -> BuildReport:
-        """Validate a report, copy it into the corpus folder and update the index.
+    def add_report(self, path: Path, progress: Progress | None = None, name: str | None = None,
+                   replace: bool = False) -> BuildReport:
+        """Validate a report, copy it into the corpus folder as `name` (default: its own file
+        name) and update the index.
 
         The file is read (decoded, checked for Chinese text) before it is copied, so a bad file
-        never reaches the corpus and never touches the index.
+        never reaches the corpus and never touches the index. A name the index would ignore
+        (hidden, README, a sidecar, not UTF-8) is refused. A report of the same name (file name
+        without suffix) already in the corpus is never replaced silently: ReportExists, unless
+        `replace`, and then the old file is kept in the corpus's .versions/ folder.
         """
-        from .ingest import read_document
+        from .formats import SUPPORTED_SUFFIXES
+        from .ingest import SIDECAR_SUFFIX, IngestError, read_document
 
         path = Path(path)
+        name = Path(name or path.name).name  # never a path: ../ stays in the corpus
+        suffix = Path(name).suffix.lower()
+        if name.startswith(".") or name.endswith(SIDECAR_SUFFIX) or Path(name).stem.lower() == "readme" \
+                or suffix not in SUPPORTED_SUFFIXES:
+            raise IngestError(f"{name}: this file name would not be indexed (hidden, README, a .meta.json "
+                              f"sidecar or an unsupported type); rename the report and upload it again")
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise IngestError(f"{name.encode('utf-8', 'backslashreplace').decode()}: the file name is not "
+                              f"valid UTF-8; rename the report") from None
         read_document(path)  # raises IngestError with a clear message
-        self.settings.corpus_dir.mkdir(parents=True, exist_ok=True)
-        target = self.settings.corpus_dir / path.name
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        target = corpus / name
+        stem = target.stem
+        same = [p for p in corpus.iterdir() if p.stem == stem and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not p.name.startswith(".") and p.is_file()]
+        identical = [p for p in same if p.name == name and p.read_bytes() == path.read_bytes()]
+        if same and not identical:
+            if not replace:
+                raise ReportExists(f"{name}: a report named {stem} is already in the corpus "
+                                   f"({', '.join(p.name for p in same)}); it was not replaced", [p.name for p in same])
+            versions = corpus / VERSIONS_DIR
+            versions.mkdir(exist_ok=True)
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            for old in same:  # kept, out of the index's sight (a hidden folder is never read)
+                old.replace(versions / f"{old.stem}.{stamp}{old.suffix}")
         tmp = target.with_name(f".{target.name}.{time.monotonic_ns()}.part")
         shutil.copyfile(path, tmp)
         tmp.replace(target)
