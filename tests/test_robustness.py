@@ -542,3 +542,113 @@ def test_a_cancelled_build_leaves_the_index_in_use(small):
     assert live_generation(small.settings.index_dir) == live
     assert not list(small.settings.index_dir.glob("gen-*.partial"))
     assert any(m.startswith("reading") for m in seen)
+
+
+# --- the app: uploads, login, read-only index, questions -----------------------------------------
+
+@pytest.fixture(scope="module")
+def app_module():
+    sys.path.insert(0, str(ROOT))
+    import app
+
+    return app
+
+
+def test_upload_never_replaces_a_report_silently(small, app_module, tmp_path):
+    corpus = small.settings.corpus_dir
+    original = (corpus / FIRST_REPORT.name).read_bytes()
+    chunks = small.index.manifest["counts"]["chunks"]
+    upload = tmp_path / "upload"
+    upload.mkdir()
+
+    # other bytes under an existing report's name: refused, nothing changes
+    same = upload / FIRST_REPORT.name
+    same.write_text(SECOND_REPORT, encoding="utf-8")
+    msg = app_module.upload_message(small, str(same))
+    assert "qa-err" in msg and "同名" in msg and "已添加" not in msg
+    assert (corpus / FIRST_REPORT.name).read_bytes() == original
+    assert small.index.manifest["counts"]["chunks"] == chunks
+    # the same name with another suffix is the same report name: refused as well
+    other_suffix = upload / f"{FIRST_REPORT.stem}.html"
+    other_suffix.write_text(f"<p>{SECOND_REPORT}</p>", encoding="utf-8")
+    assert "同名" in app_module.upload_message(small, str(other_suffix))
+    assert not (corpus / other_suffix.name).exists()
+    # names the index would ignore are not reported as added
+    for name in ("README.txt", ".hidden.txt"):
+        (upload / name).write_text(SECOND_REPORT, encoding="utf-8")
+        msg = app_module.upload_message(small, str(upload / name))
+        assert "qa-err" in msg and "已添加" not in msg, name
+        assert not (corpus / name).exists()
+    # replacement when asked for: the old file is kept as a previous version
+    msg = app_module.upload_message(small, str(same), replace=True)
+    assert "qa-ok" in msg and "已替换" in msg, msg
+    assert (corpus / FIRST_REPORT.name).read_text(encoding="utf-8") == SECOND_REPORT
+    kept = list((corpus / ".versions").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == original
+    assert "1.23" in small.document(FIRST_REPORT.stem).text
+    # a new report is added and said so
+    new = upload / "second.txt"
+    new.write_text(SECOND_REPORT.replace("某镇", "另一镇"), encoding="utf-8")
+    assert "已添加" in app_module.upload_message(small, str(new))
+    assert "second" in small.index.documents
+
+
+def test_gradio_upload_copy_is_removed(app_module):
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()) / "qa-test-upload-copy"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / "report.txt"
+    copy.write_text("x", encoding="utf-8")
+    app_module.remove_upload_copy(str(copy))
+    assert not copy.exists() and not folder.exists()
+    outside = FIRST_REPORT
+    app_module.remove_upload_copy(str(outside))  # never outside Gradio's folder
+    assert outside.exists()
+
+
+def test_app_login_is_required_off_loopback(app_module, monkeypatch, capsys):
+    monkeypatch.delenv(app_module.AUTH_ENV, raising=False)
+    assert app_module.parse_args([]).auth is None
+    with pytest.raises(SystemExit):
+        app_module.parse_args(["--host", "0.0.0.0"])
+    assert "--auth" in capsys.readouterr().err
+    assert app_module.parse_args(["--host", "0.0.0.0", "--auth", "staff:s3cret:x"]).auth == ("staff", "s3cret:x")
+    monkeypatch.setenv(app_module.AUTH_ENV, "ops:pw")
+    assert app_module.parse_args(["--host", "192.168.1.5"]).auth == ("ops", "pw")
+    with pytest.raises(SystemExit):
+        app_module.parse_args(["--auth", "nopassword"])
+    assert app_module.is_loopback("127.0.0.1") and app_module.is_loopback("::1")
+    assert app_module.is_loopback("localhost") and not app_module.is_loopback("10.0.0.1")
+
+
+def test_app_starts_on_a_read_only_index_with_updates_off(small, app_module, tmp_path):
+    index = small.settings.index_dir
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    if subprocess.run(["mount", "--bind", str(index), str(mnt)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(mnt)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a read-only mount here")
+        from qa.config import Settings
+
+        (small.settings.corpus_dir / "second.txt").write_text(SECOND_REPORT, encoding="utf-8")
+        settings = Settings.from_args(corpus=small.settings.corpus_dir, index=mnt)
+        engine, read_only, _ = app_module.start_engine(settings)
+        assert read_only
+        rec = app_module.ask_record(engine, "2023年1-9月教育支出是多少")
+        assert rec["status"] == "answered" and rec["value"] == 5.14
+        assert "只读" in app_module.upload_message(engine, str(small.settings.corpus_dir / "second.txt"),
+                                                  read_only=True)
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_app_answers_a_question_with_a_lone_surrogate(first_index, app_module):
+    rec = app_module.ask_record(first_index, "2023年1-9月教育\ud800支出\u200b是多少")
+    json.dumps(rec, ensure_ascii=False).encode("utf-8")  # what Gradio sends back must be UTF-8
+    assert rec["status"] == "answered" and rec["value"] == 5.14
+    rec = app_module.ask_record(first_index, "\ud800\udfff")
+    json.dumps(rec, ensure_ascii=False).encode("utf-8")
+    assert rec["status"] == "abstained"
