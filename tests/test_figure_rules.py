@@ -13,6 +13,7 @@ from conftest import ROOT
 from qa.extract import all_rules, extract_figures
 from qa.extract.context import CONTEXT_RULES
 from qa.extract.registry import SENTENCE_RULES
+from qa.extract.tables import TABLE_RULES
 from qa.records import Document
 
 FAMILIES = {"parents", "lists", "items", "changes", "ratios", "generic"}
@@ -34,7 +35,7 @@ def test_rules_are_named_ordered_and_documented():
 
 
 @pytest.mark.parametrize("name, example", [(r.name, ex) for r in all_rules() for ex in r.examples]
-                         + list(CONTEXT_RULES.items()))
+                         + list(CONTEXT_RULES.items()) + list(TABLE_RULES.items()))
 def test_each_rule_makes_a_row_of_its_examples(name, example):
     got = rows(example)
     assert any(name in [n.split(":")[0] for n in f.rules] for f in got), \
@@ -69,7 +70,7 @@ def test_facts_jsonl_and_explain_name_the_rules(first_index):
     recs = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(recs) > 50
     assert all(isinstance(x["rules"], list) and x["rules"] for x in recs)
-    known = {x.name for x in all_rules()} | set(CONTEXT_RULES)
+    known = {x.name for x in all_rules()} | set(CONTEXT_RULES) | set(TABLE_RULES)
     assert {n.split(":")[0] for x in recs for n in x["rules"]} <= known
     r = _qa("facts", "--explain", "--index", index_dir)
     assert r.returncode == 0, r.stderr

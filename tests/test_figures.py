@@ -427,14 +427,18 @@ def test_span_invariant_on_real_reports(path):
     assert rows, "a finance report states figures"
     for f in rows:
         span = text[f.start:f.end]
-        assert span[:1].isdigit(), (f.item, span)
+        assert span[:1].isdigit() or span[:1] in CN_NUMERAL_START, (f.item, span)
         assert parse_number(f.value_text.split("-")[0]) == f.value
         assert f.sent_start <= f.start < f.end <= f.sent_end
         assert f.item.strip(), span
         assert not (f.unit == "" or text[f.start:f.end + 1].endswith("年")), span
         if f.change_start is not None:
-            assert text[f.change_start:f.change_end][:1].isdigit()
+            assert text[f.change_start:f.change_end][:1].isdigit() or \
+                text[f.change_start:f.change_end][:1] in CN_NUMERAL_START
     assert [f.start for f in rows] == sorted(f.start for f in rows)
+
+
+CN_NUMERAL_START = set("零〇一二两三四五六七八九十百千万亿半")  # 三亿二千万元, 百分之五点二, 半数
 
 
 def _load_eval():

@@ -270,9 +270,11 @@ def _rule_docs() -> dict[str, str]:
     """Rule name -> the first line of what it does (sentence rules' docstrings, context rules' examples)."""
     from .extract import all_rules
     from .extract.context import CONTEXT_RULES
+    from .extract.tables import TABLE_RULES
 
     docs = {r.name: (r.doc.splitlines() or [""])[0] for r in all_rules()}
-    docs.update({name: f"e.g. {example.splitlines()[-1]}" for name, example in CONTEXT_RULES.items()})
+    examples = {**CONTEXT_RULES, **TABLE_RULES}
+    docs.update({name: "e.g. " + example.replace("\n", " ⏎ ") for name, example in examples.items()})
     return docs
 
 

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from ..records import Document, Figure
 from ..segment import parse_sections, section_path_at
-from .context import (Paragraph, _previous_year_heading, _section_defaults, _section_topic, figure_context,
-                      paragraph_opening)
+from .context import (Paragraph, _norm_period, _previous_year_heading, _section_defaults, _section_topic,
+                      _year_of, figure_context, paragraph_opening)
 from .engine import read_sentence
 from .lexicon import normalize_text
+from .phrases import find_periods
 from .registry import Row
 from .sentences import split_sentences
+from .tables import Table, find_tables, table_figures
 
 
 @dataclass
@@ -56,6 +58,22 @@ def _figures(doc: Document, r: Row, ctx: dict, a: int, b: int, path: str) -> lis
     return out
 
 
+def _table_rows(doc: Document, t: str, tables: list[Table], sections: list) -> list[Figure]:
+    """The rows of the report's text tables, in the context of their section and caption."""
+    out = []
+    doc_year = doc.years[0] if len(doc.years) == 1 else None
+    for table in tables:
+        sec = _section(doc, sections, table.start)
+        caption = find_periods(table.caption)
+        period = _norm_period(caption[-1].group()) if caption else ""
+        ctx = {"period": period, "year": _year_of(period) or sec.year or doc_year, "status": sec.status,
+               "scope": sec.scope}
+        for f in table_figures(doc.name, t, table, ctx, sec.report_year):
+            f.section = sec.path
+            out.append(f)
+    return out
+
+
 def extract_figures(doc: Document) -> list[Figure]:
     """Every figure stated in `doc.text`, in text order.
 
@@ -69,12 +87,15 @@ def extract_figures(doc: Document) -> list[Figure]:
         sections = parse_sections(doc.text)
     except Exception:  # noqa: BLE001 - a heading parser bug must not lose the figures
         sections = []
-    out: list[Figure] = []
+    tables = find_tables(t)
+    out: list[Figure] = _table_rows(doc, t, tables, sections)
     para = Paragraph()
     cur_para = -1
     prev_lead: Row | None = None
     doc_year = doc.years[0] if len(doc.years) == 1 else None
     for a, b, pno in split_sentences(t):
+        if any(tb.start <= a and b <= tb.end for tb in tables):
+            continue  # a table's lines are read as cells (tables.py)
         sec = _section(doc, sections, a)
         if pno != cur_para:
             cur_para = pno

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .lexicon import _lexicon
-from .numbers import parse_number
+from .numbers import parse_cn_number, parse_number, unit_dimension
 
 _NUM_RE = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}(?:,[ ]?[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9])")
 _RANGE_SEP = "-~—–至到"
@@ -106,12 +106,8 @@ def _skip_number(t: str, s: int) -> bool:
     return s > 0 and (t[s - 1].isalpha() and not _CJK.match(t[s - 1]))
 
 
-def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
-    """Numbers carrying a unit in normalized text `t[lo:hi]`, in order.
-
-    Dropped: numbers without a unit (years 2023年, dates 9月, list markers 1、, names “832平台”),
-    ordinals (第3), durations (3个月), thresholds followed by a noun (50万元以下账款).
-    """
+def _arabic_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Numbers in digits carrying a unit in normalized text `t[lo:hi]`, in order."""
     hi = len(t) if hi is None else hi
     out: list[Mention] = []
     for m in _NUM_RE.finditer(t, lo, hi):
@@ -147,3 +143,114 @@ def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
 _PER_PREFIX = re.compile(r"(?:按)?(每[\u4e00-\u9fff]{1,2}每[月年天日]|每[月年]每人|人均每[月年]|[人户生亩孩床]均|每[人户生亩孩名床])$")
 _PER_INSIDE = re.compile(r"(?:每[\u4e00-\u9fff]{1,2}每[月年天日]|每[月年]每人|人均每[月年])")
 _PER_START = re.compile(r"每[人户生孩名][每]?|人均|户均")
+
+
+# --- Chinese numerals: 三亿二千万元, 一点五亿元, 百分之五点二, 一百二十所, 近三成, 超过半数 ----------
+
+_CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿点]+")
+_CN_PERCENT = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+)")
+_CN_SHARE = re.compile(r"([一二三四五六七八九])成|半数")
+_CN_DIGIT = set("零〇一二两三四五六七八九")
+
+
+def _cn_value_in(run: str, unit: str) -> tuple[Decimal, str]:
+    """A numeral's value in the unit a reader expects: 三亿二千万 元 -> 3.2 亿元, 两千万 元 -> 2000 万元."""
+    value = parse_cn_number(run)
+    units = _lexicon().units
+    for scale, factor in (("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4)):
+        if scale in run and scale + unit in units and value >= factor:
+            return value / factor, scale + unit
+    return value, unit
+
+
+def _cn_text(value: Decimal) -> str:
+    """The value as digits (value_text stays parseable: answers print it, parse_number reads it)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _cn_percent(t: str, m: re.Match, hi: int) -> Mention | None:
+    """百分之五点二 / 百分之一至百分之三."""
+    try:
+        value = parse_cn_number(m.group(1))
+    except ValueError:
+        return None
+    end, high, vt = m.end(), None, _cn_text(value)
+    nxt = _CN_PERCENT.match(t, end + 1, hi) if end < hi and t[end] in _RANGE_SEP else None
+    if nxt:
+        try:
+            high = parse_cn_number(nxt.group(1))
+            end, vt = nxt.end(), f"{vt}-{_cn_text(high)}"
+        except ValueError:
+            pass
+    return Mention(start=m.start(), end=end, num_end=end, value_text=vt, value=value, unit="%", high=high)
+
+
+def _cn_share(t: str, m: re.Match) -> Mention | None:
+    """近三成 / 八成以上 / 超过半数: a share in 成 (tenths), qualified by the words around it."""
+    if any(t.startswith(w, m.end()) for w in _lexicon().lex["mentions.share_not_after"]):
+        return None  # 一成不变, 三成本 …
+    if not m.group(1) and t[m.start() - 1:m.start()] == "过" and t[m.start() - 2:m.start()] != "超过":
+        return None  # 过半数通过: a majority (of a vote), not a stated share
+    value = parse_cn_number(m.group(1)) if m.group(1) else Decimal(5)
+    return Mention(start=m.start(), end=m.end(), num_end=m.end(), value_text=_cn_text(value), value=value,
+                   unit="成")
+
+
+def _cn_amount(t: str, m: re.Match, hi: int) -> Mention | None:
+    """三亿二千万元 / 一百二十所 / 超千万元: a numeral of two characters or more holding a scale
+    (十百千万亿) or a decimal point, followed by a unit; single digits (两个, 三项) name things."""
+    run = m.group().strip("点")
+    s = m.start() + m.group().find(run)
+    if len(run) < 2 or not set(run) & set("十百千万亿点") or not (set(run) & _CN_DIGIT or run[0] in "十百千"):
+        return None
+    if s > 0 and (t[s - 1].isdigit() or t[s - 1] == "."):
+        return None  # 3.5亿元: the 亿 of a number in digits
+    if any(t[max(0, s - 4):s].endswith(w) for w in _lexicon().lex["mentions.cn_not_before"]):
+        return None  # 第十五个, 星期三
+    um = _match_unit(t, s + len(run)) if s + len(run) < hi else None
+    if um is None:
+        return None
+    if not set(run) & _CN_DIGIT and unit_dimension(um[0]) != "money":
+        return None  # 千万家庭, 千亿斤粮食产能: a round scale names a magnitude, not a count
+    try:
+        value, unit = _cn_value_in(run, um[0])
+    except ValueError:
+        return None
+    return Mention(start=s, end=um[1], num_end=s + len(run), value_text=_cn_text(value), value=value, unit=unit,
+                   per_prefix=bool(_PER_PREFIX.search(t[max(0, s - 6):s])))
+
+
+def _cn_mentions(t: str, lo: int, hi: int) -> list[Mention]:
+    """Figures written in Chinese numerals in t[lo:hi] (value in digits, span over the characters)."""
+    out = [x for x in (_cn_percent(t, m, hi) for m in _CN_PERCENT.finditer(t, lo, hi)) if x]
+    out += [x for x in (_cn_share(t, m) for m in _CN_SHARE.finditer(t, lo, hi)) if x]
+    for m in _CN_RUN.finditer(t, lo, hi):
+        if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in out):
+            continue
+        x = _cn_amount(t, m, hi)
+        if x is not None:
+            bound, qual = _threshold(t, x.end)
+            if not bound:
+                x.qualifier = x.qualifier or qual
+                out.append(x)
+    for x in out:
+        if x.unit in ("%", "成"):
+            bound, qual = _threshold(t, x.end)
+            x.qualifier = x.qualifier or ("" if bound else qual)
+    return out
+
+
+def find_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Numbers carrying a unit in normalized text `t[lo:hi]`, in order: in digits, or in Chinese
+    numerals (三亿二千万元, 百分之五点二, 近三成).
+
+    Dropped: numbers without a unit (years 2023年, dates 9月, list markers 1、, names “832平台”),
+    ordinals (第3), durations (3个月), thresholds followed by a noun (50万元以下账款).
+    """
+    hi = len(t) if hi is None else hi
+    out = _arabic_mentions(t, lo, hi)
+    for x in _cn_mentions(t, lo, hi):
+        if not any(o.start < x.end and x.start < o.end for o in out):
+            out.append(x)
+    return sorted(out, key=lambda x: x.start)

@@ -35,6 +35,33 @@ def parse_number(s: str) -> Decimal:
         raise ValueError(f"not a number: {s!r}") from e
 
 
+_CN_TRAILING_SCALE = re.compile(r"(.+?)(万亿|亿|万)$")
+
+
+def parse_cn_number(s: str) -> Decimal:
+    """'三亿二千万' / '一点五亿' / '两千万' / '五点二' / '一百二十' / '千万' -> Decimal, read by cn2an.
+
+    cn2an (a maintained converter of Chinese numerals) reads most forms; a decimal before a scale
+    (一点五亿, 十二点五万) and a bare leading 十/百/千 (千万) are split here first. Raises ValueError.
+    """
+    import cn2an  # imported on first use: most reports have no Chinese-numeral figures
+
+    t = s.strip()
+    if t[:1] in "十百千":
+        t = "一" + t if t[:1] != "十" else t
+    try:
+        return Decimal(str(cn2an.cn2an(t, "smart")))
+    except (ValueError, KeyError, IndexError):
+        pass
+    m = _CN_TRAILING_SCALE.match(t)
+    if m:
+        try:
+            return Decimal(str(cn2an.cn2an(m.group(1), "smart"))) * _CN_SCALE[m.group(2)]
+        except (ValueError, KeyError, IndexError):
+            pass
+    raise ValueError(f"not a Chinese numeral: {s!r}")
+
+
 def unit_dimension(unit: str) -> str:
     """Dimension of a unit ('money', 'percent', 'person', …); '' when unknown.
 
