@@ -122,6 +122,7 @@ class Index:
     bm25: object  # bm25s.BM25
     chunk_docs: np.ndarray  # (n_chunks,) int: document number of each chunk
     doc_names: list[str]
+    rows: object = None  # rows.RowIndex: figure rows retrievable by description (None: older index)
 
     @property
     def model(self) -> str:
@@ -169,6 +170,8 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
         vectors = np.load(gen / "vectors.npy")
         dense = faiss.read_index(str(gen / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(gen / "bm25"))
+        from .rows import load_rows
+        rows = load_rows(gen, documents, figures)
     except Exception as e:  # a checksummed file that still fails to parse: treat as corrupt
         raise IndexUnusable(f"index in {index_dir} cannot be read ({type(e).__name__}: {e}); "
                             f"rebuild it with: qa index --rebuild --index {index_dir}") from None
@@ -177,7 +180,7 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
     doc_names = list(documents)
     pos = {n: i for i, n in enumerate(doc_names)}
     chunk_docs = np.array([pos[c.doc] for c in chunks], dtype=np.int32)
-    return Index(gen, manifest, documents, chunks, figures, vectors, dense, bm25, chunk_docs, doc_names)
+    return Index(gen, manifest, documents, chunks, figures, vectors, dense, bm25, chunk_docs, doc_names, rows)
 
 
 def _read_manifest(gen: Path) -> dict:
@@ -228,7 +231,8 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     by_name = {p.stem: p for p in files}
     old_docs = old["docs"] if old else {}
     same_build = (old is not None and not rebuild and old["manifest"]["model"]["name"] == _model_name(settings, embedder)
-                  and old["manifest"].get("extractor_version") == config.EXTRACTOR_VERSION)
+                  and old["manifest"].get("extractor_version") == config.EXTRACTOR_VERSION
+                  and any(k.startswith("rows/") for k in old["manifest"]["checksums"]))  # rows indexed too
 
     for name, digest in hashes.items():
         if same_build and name in old_docs and old_docs[name]["sha256_file"] == digest:
@@ -408,6 +412,8 @@ def _write_generation(index_dir: Path, settings: Settings, embedder, documents: 
     bm25 = bm25s.BM25()
     bm25.index([tokenize(passage_text(c, documents[c.doc])) or [""] for c in chunks], show_progress=False)
     bm25.save(str(tmp / "bm25"))
+    from .rows import write_rows  # figure rows as retrievable records (rows.py)
+    write_rows(tmp, embedder, documents, figures, settings.embed_cache_dir or index_dir / "cache")
     checksums = {str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
     manifest = {
         "format_version": config.INDEX_FORMAT_VERSION,
