@@ -78,6 +78,7 @@ def forbidden(ex: dict) -> str:
 
 FIGURES = load("figures")
 NEGATIVE = load("negative")
+GAPS = load("gaps")  # known gaps: the rows the extractor should read, and does not yet
 
 
 @pytest.mark.parametrize("ex", [e for _, e in FIGURES], ids=[i for i, _ in FIGURES])
@@ -89,6 +90,14 @@ def test_figure_example(ex):
 @pytest.mark.parametrize("ex", [e for _, e in NEGATIVE], ids=[i for i, _ in NEGATIVE])
 def test_negative_example(ex):
     problem = forbidden(ex)
+    assert not problem, f"{ex['text']}\n{problem}"
+
+
+@pytest.mark.parametrize("ex", [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=e["why"]))
+                                for _, e in GAPS], ids=[i for i, _ in GAPS])
+def test_known_gap(ex):
+    """Fails today (xfail); passing means the gap is closed: move the example to tests/corpus/figures/."""
+    problem = mismatch(ex)
     assert not problem, f"{ex['text']}\n{problem}"
 
 
