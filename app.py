@@ -362,11 +362,14 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
         """Validate, copy into the corpus and re-index; the file picker is cleared for the next one.
         A report of the same name is replaced only when `replace` is ticked (the old file is kept
         in the corpus's .versions/ folder); Gradio's temporary copy is removed either way."""
+        upload_cancel.clear()
         try:
-            return (upload_message(engine, file_path, replace, read_only, progress), None, False,
-                    *refresh_reports())
+            return (upload_message(engine, file_path, replace, read_only, progress, cancel=upload_cancel), None,
+                    False, *refresh_reports())
         finally:
             remove_upload_copy(file_path)
+
+    upload_cancel = threading.Event()  # the 取消 button: stops the running upload's index build
 
     # uploads picked but never added are left in Gradio's cache: cleared hourly, once a day old
     with gr.Blocks(title="财政报告智能问答", delete_cache=(3600, 86400)) as demo:
@@ -427,6 +430,8 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
                                                  elem_id="qa-upload-replace", interactive=not read_only)
                         up_btn = gr.Button("添加并更新索引", variant="primary", elem_id="qa-upload-btn",
                                            interactive=not read_only)
+                        up_stop = gr.Button("取消更新", size="sm", elem_id="qa-upload-cancel",
+                                            interactive=not read_only)
                 status = gr.HTML(elem_id="qa-status")
 
         # events ------------------------------------------------------------------------
@@ -452,6 +457,7 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
         fig_tab.select(refresh_filters, [report_dd, section_dd], [report_dd, section_dd], **private).then(
             filter_figures, fig_in, fig_out, **private)
         rep_tab.select(lambda: reports_frame(engine), None, [reports], **private)
+        up_stop.click(lambda: upload_cancel.set(), None, None, queue=False, **private)
         up_btn.click(upload, [up_file, up_replace], [status, up_file, up_replace, reports, report_dd, header],
                      show_progress_on=[status],
                      concurrency_limit=1, concurrency_id="upload", **private)
@@ -462,12 +468,12 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
 # --- uploads --------------------------------------------------------------------------------
 
 def upload_message(engine, file_path: str | None, replace: bool = False, read_only: bool = False,
-                   progress=None) -> str:
+                   progress=None, cancel: threading.Event | None = None) -> str:
     """Add one uploaded report and say, truthfully, what happened (HTML for the status line):
     added only when the index now holds it; a name the index would ignore, a report of the same
     name (unless `replace`), an unreadable file or a failed build leave the index as it was."""
     from qa.engine import ReportExists
-    from qa.index import BuildLocked
+    from qa.index import BuildCancelled, BuildLocked
     from qa.ingest import IngestError
 
     progress = progress or (lambda *a, **k: None)
@@ -480,7 +486,7 @@ def upload_message(engine, file_path: str | None, replace: bool = False, read_on
     kept = "已索引的报告不受影响。"
     progress(0.0, desc=f"校验 {name}")
     try:
-        report = engine.add_report(Path(file_path), name=name, replace=bool(replace),
+        report = engine.add_report(Path(file_path), name=name, replace=bool(replace), cancel=cancel,
                                    progress=lambda m, f: progress(f, desc=progress_zh(m)))
     except ReportExists as e:
         return (f'<span class="qa-err">报告目录中已有同名报告（{html.escape("、".join(e.existing))}），'
@@ -491,6 +497,8 @@ def upload_message(engine, file_path: str | None, replace: bool = False, read_on
         return f'<span class="qa-err">无法添加 {shown}：{html.escape(why)}。{kept}</span>'
     except BuildLocked:
         return f'<span class="qa-err">另一个索引任务正在进行，请稍后再上传。{kept}</span>'
+    except BuildCancelled:
+        return f'<span class="qa-err">已取消：{shown} 没有添加。{kept}</span>'
     except Exception as e:  # the build writes a new generation and swaps only on success
         return (f'<span class="qa-err">索引更新失败（{html.escape(type(e).__name__)}：{html.escape(str(e))}）。'
                 f"{kept}</span>")
@@ -702,19 +710,27 @@ def start_engine(settings: Settings):
 READ_ONLY_ERRNOS = {30, 13, 1, 28}  # EROFS, EACCES, EPERM, ENOSPC
 
 
-def main(argv: list[str] | None = None) -> int:
-    from qa.config import MAX_FILE_BYTES
-    from qa.index import BuildLocked, IndexUnusable, recorded_corpus
-    from qa.ingest import IngestError
+def app_settings(args: argparse.Namespace) -> Settings:
+    """Settings from the flags. Without --corpus (or $QA_CORPUS_DIR) the corpus is the folder
+    the index was built from (its manifest records it), not ./corpus: updating an index of 8
+    reports from a default folder of 1 dropped 7 of them."""
+    from qa.index import recorded_corpus
 
-    args = parse_args(argv)
     settings = Settings.from_args(corpus=args.corpus, index=args.index, model=args.model)
     if not args.corpus and not os.environ.get("QA_CORPUS_DIR"):
-        # the folder the index was built from, not ./corpus: updating an index of 8 reports from
-        # a default folder of 1 dropped 7 of them
         recorded = recorded_corpus(settings.index_dir)
         if recorded is not None and recorded.is_dir():
             settings.corpus_dir = recorded
+    return settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    from qa.config import MAX_FILE_BYTES
+    from qa.index import BuildLocked, IndexUnusable
+    from qa.ingest import IngestError
+
+    args = parse_args(argv)
+    settings = app_settings(args)
     t0 = time.perf_counter()
     print(f"loading index {settings.index_dir} (corpus {settings.corpus_dir}) …", file=sys.stderr, flush=True)
     try:

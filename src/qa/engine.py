@@ -95,7 +95,7 @@ class Engine:
             return report
 
     def add_report(self, path: Path, progress: Progress | None = None, name: str | None = None,
-                   replace: bool = False) -> BuildReport:
+                   replace: bool = False, cancel: threading.Event | None = None) -> BuildReport:
         """Validate a report, copy it into the corpus folder as `name` (default: its own file
         name) and update the index.
 
@@ -103,8 +103,10 @@ class Engine:
         never reaches the corpus and never touches the index. A name the index would ignore
         (hidden, README, a sidecar, not UTF-8) is refused. A report of the same name (file name
         without suffix) already in the corpus is never replaced silently: ReportExists, unless
-        `replace`, and then the old file is kept in the corpus's .versions/ folder.
+        `replace`, and then the old file is kept in the corpus's .versions/ folder. A build
+        cancelled through `cancel` puts the corpus back as it was (BuildCancelled).
         """
+        from .index import BuildCancelled
         from .formats import SUPPORTED_SUFFIXES
         from .ingest import SIDECAR_SUFFIX, IngestError, read_document
 
@@ -128,19 +130,30 @@ class Engine:
         same = [p for p in corpus.iterdir() if p.stem == stem and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not p.name.startswith(".") and p.is_file()]
         identical = [p for p in same if p.name == name and p.read_bytes() == path.read_bytes()]
+        if same and not identical and not replace:
+            raise ReportExists(f"{name}: a report named {stem} is already in the corpus "
+                               f"({', '.join(p.name for p in same)}); it was not replaced", [p.name for p in same])
+        moved: list[tuple[Path, Path]] = []
         if same and not identical:
-            if not replace:
-                raise ReportExists(f"{name}: a report named {stem} is already in the corpus "
-                                   f"({', '.join(p.name for p in same)}); it was not replaced", [p.name for p in same])
             versions = corpus / VERSIONS_DIR
             versions.mkdir(exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%S")
             for old in same:  # kept, out of the index's sight (a hidden folder is never read)
-                old.replace(versions / f"{old.stem}.{stamp}{old.suffix}")
+                kept = versions / f"{old.stem}.{stamp}{old.suffix}"
+                old.replace(kept)
+                moved.append((old, kept))
+        existed = target.exists()
         tmp = target.with_name(f".{target.name}.{time.monotonic_ns()}.part")
         shutil.copyfile(path, tmp)
         tmp.replace(target)
-        return self.update(progress)
+        try:
+            return self.update(progress, cancel=cancel)
+        except BuildCancelled:
+            if not existed or moved:
+                target.unlink(missing_ok=True)
+            for old, kept in moved:
+                kept.replace(old)
+            raise
 
     # --- queries ------------------------------------------------------------------------------
 

@@ -214,6 +214,11 @@ def build_index(settings: Settings, embedder=None, rebuild: bool = False,
         raise BuildLocked(f"another build of {index_dir} is running; wait for it to finish") from None
     try:
         return _build_locked(settings, embedder, rebuild, _cancellable(progress or (lambda m, f: None), cancel))
+    except BaseException:
+        # cancelled, interrupted (Ctrl-C) or failed: no half-written generation is left behind
+        for partial in index_dir.glob("gen-*.partial"):
+            shutil.rmtree(partial, ignore_errors=True)
+        raise
     finally:
         lock.release()
 
