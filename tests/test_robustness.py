@@ -652,3 +652,29 @@ def test_app_answers_a_question_with_a_lone_surrogate(first_index, app_module):
     rec = app_module.ask_record(first_index, "\ud800\udfff")
     json.dumps(rec, ensure_ascii=False).encode("utf-8")
     assert rec["status"] == "abstained"
+
+
+def test_app_uses_the_corpus_recorded_in_the_index(small, app_module, monkeypatch):
+    monkeypatch.delenv("QA_CORPUS_DIR", raising=False)
+    args = app_module.parse_args(["--index", str(small.settings.index_dir)])
+    assert app_module.app_settings(args).corpus_dir == small.settings.corpus_dir
+    args = app_module.parse_args(["--index", str(small.settings.index_dir), "--corpus", str(ROOT / "corpus")])
+    assert app_module.app_settings(args).corpus_dir == ROOT / "corpus"
+
+
+def test_a_cancelled_upload_leaves_corpus_and_index_as_they_were(small, app_module, tmp_path):
+    import threading
+
+    cancel = threading.Event()
+    cancel.set()
+    new = tmp_path / "second.txt"
+    new.write_text(SECOND_REPORT, encoding="utf-8")
+    msg = app_module.upload_message(small, str(new), cancel=cancel)
+    assert "已取消" in msg and not (small.settings.corpus_dir / "second.txt").exists()
+    assert "second" not in small.index.documents
+    # a cancelled replacement puts the old file back
+    same = tmp_path / FIRST_REPORT.name
+    same.write_text(SECOND_REPORT, encoding="utf-8")
+    msg = app_module.upload_message(small, str(same), replace=True, cancel=cancel)
+    assert "已取消" in msg
+    assert (small.settings.corpus_dir / FIRST_REPORT.name).read_bytes() == FIRST_REPORT.read_bytes()
