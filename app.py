@@ -107,6 +107,27 @@ def _clean(question: Any) -> str:
 
 # --- figures --------------------------------------------------------------------------------
 
+def ask_with_trace(engine, question: str, place: str = "") -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The answer record and how it came about (its trace), for the chat's 为什么是这个答案 panel."""
+    from qa.question import QuestionError
+
+    try:
+        answer = engine.ask(question, explain=True, place=place or "")
+    except QuestionError:
+        return ask_record(engine, question), None
+    return answer.to_dict(), answer.trace
+
+
+def why_panel(trace: dict[str, Any] | None) -> str:
+    """A collapsed 「为什么是这个答案」 panel: route, candidate rows and scores, excluded rows, operation."""
+    if not trace:
+        return ""
+    from qa.explain import render_trace
+
+    return ('<details class="qa-why"><summary>为什么是这个答案</summary>'
+            f'<pre style="white-space:pre-wrap;font-size:12px">{html.escape(render_trace(trace))}</pre></details>')
+
+
 def _to_base(value: Decimal, unit: str) -> tuple[float, str] | None:
     """(value in the base unit of its dimension, base unit): 万元/亿元 -> 元, 万人 -> 人; None without a unit."""
     from qa.figures import to_base  # the extractor's unit table (src/qa/data/units.json)
@@ -301,14 +322,15 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
                 f'<p>已索引 {n} 份报告 · 答案直接取自报告原文，每个数字都标注出处 · 不使用大语言模型生成答案</p></div>')
 
     # chat ------------------------------------------------------------------------------
-    def respond(question: str, history: list | None):
+    def respond(question: str, history: list | None, place: str = ""):
         # cleaned first: a lone surrogate cannot be sent back to the browser and broke the stream
         q = _clean(question).strip()
         history = list(history or [])
         if not q:
             return "", history
         try:
-            reply = present.render_answer(ask_record(engine, q), docs())
+            record, trace = ask_with_trace(engine, q, place)
+            reply = present.render_answer(record, docs()) + why_panel(trace)
         except Exception as e:  # a bug must not end the user's session; the console gets the traceback
             traceback.print_exc()
             reply = present.render_message(q, f"处理问题时出错（{type(e).__name__}），请换个问法或联系管理员。")

@@ -16,9 +16,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 from .figures import to_base
+from .candidates import Candidate, RowScorer, candidate_rows
 from .index import Index
 from .lists import GroupFinder, same_dimension
 from .matching import (GENERIC_ITEM, MATCH_THRESHOLD, NUMBERS, bigrams, clause_contexts, context_similarity,
@@ -27,6 +27,7 @@ from .question import (Query, distinct_names, parse_question, search_text, valid
                        vocabulary)
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
+from .route import Router
 
 MATCH_FLOOR = MATCH_THRESHOLD - 0.15  # below this no bonus (retrieval rank, period …) makes a row the asked item
 
@@ -152,16 +153,18 @@ class Scored:
 class Answerer:
     """Answers questions over one loaded index. Build once per index; thread-safe to call."""
 
-    def __init__(self, index: Index, retriever: HybridRetriever):
+    def __init__(self, index: Index, retriever: HybridRetriever, default_place: str = ""):
         self.index = index
         self.retriever = retriever
+        self.use_scorer = True  # False: the lexical matcher alone (fitting the scorer measures it)
         self.rows_by_doc: dict[str, list[Figure]] = defaultdict(list)
         self.bigram_rows: dict[str, set[int]] = defaultdict(set)
         for i, f in enumerate(index.figures):
             self.rows_by_doc[f.doc].append(f)
             for g in bigrams(f.item) | (bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[g].add(i)
-        self.context: list[str] = clause_contexts(index)
+        # the row index computed the same clauses at load
+        self.context: list[str] = index.rows.clauses if index.rows is not None else clause_contexts(index)
         self._row_index: dict[int, int] = {id(f): i for i, f in enumerate(index.figures)}
         self.context_start: dict[int, int] = generic_leads(index)
         self.bigram_context: dict[str, set[int]] = defaultdict(set)
@@ -174,27 +177,26 @@ class Answerer:
             self._chunk_starts[c.doc].append((c.start, c.key))
         self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
                                   self._said_before)
-        self.places: dict[str, str] = {}  # alias a question may use -> place core name
-        self._doc_place: dict[str, str] = {}
-        for n, d in index.documents.items():
-            core = place_core(d.region)
-            if not core:
-                continue
-            self._doc_place[n] = core
-            for alias in (core, d.region, _pinyin(core)):
-                if alias and len(alias) >= 2:
-                    self.places[alias] = core
+        self.router = Router(index.documents, default_place)
+        self.places: dict[str, str] = self.router.aliases  # every name a question may use for an indexed place
 
     # --- entry point ------------------------------------------------------------------------
 
-    def answer(self, question: str, k: int = 5) -> Answer:
+    def answer(self, question: str, k: int = 5, explain: bool = False, place: str = "") -> Answer:
+        """The answer record; `trace` says why (route, query, operation; with `explain`, also
+        the candidate rows with their features and scores, and the rows a constraint excluded)."""
         question = validate_question(question)
         q = parse_question(question, self.places)
-        docs, why = self.route(q)
+        docs, why = self.route(q, place)
+        trace: dict = {"route": _route_trace(q, docs, why), "query": _query_trace(q)}
         if why:
-            return _abstain(question, why)
+            ans = _abstain(question, why)
+            ans.trace = {**trace, "operation": {"name": "route"}}
+            return ans
         if not q.wants_figure or not q.items and q.qtype != "superlative":
-            return self.passages(question, q, docs, k)
+            ans = self.passages(question, q, docs, k)
+            ans.trace = {**trace, "operation": {"name": "passages"}}
+            return ans
         hits = self.retriever.retrieve(search_text(q), 20, docs)
         ranks = {h.chunk.key: r for r, h in enumerate(hits)}
         handler = {
@@ -202,6 +204,20 @@ class Answerer:
             "compare": self.compare, "arithmetic": self.arithmetic,
         }[q.qtype]
         ans = handler(question, q, docs, ranks)
+        answered_by = "matcher"
+        if ans.status == "abstained" and q.qtype in ("lookup", "change") and q.items:
+            # the matcher found no row it trusts: the fitted scorer's best candidate, if sure enough
+            fitted = self._fitted_lookup(question, q, docs, ranks, trace)
+            if fitted is not None:
+                ans, answered_by = fitted, "fitted scorer"
+        trace["answered_by"] = answered_by
+        trace["operation"] = _operation(q, ans)
+        if explain and "candidates" not in trace and q.items and q.qtype in ("lookup", "change"):
+            self._trace_candidates(q.items[0], q, docs, ranks, trace)
+        ans.trace = trace
+        if ans.status == "answered" and self.router.answered_from_home(q, docs):
+            # several places are indexed and the question named none: say whose report answered
+            ans.answer += f"（未指明地区，据{self.router.titles(docs)}）"
         if ans.status == "abstained" and not ans.citations:
             # still show where the report talks about it, so staff can check
             ans.citations = [_cite_chunk(h.chunk) for h in hits[:3]]
@@ -209,53 +225,10 @@ class Answerer:
 
     # --- routing ----------------------------------------------------------------------------
 
-    def route(self, q: Query) -> tuple[list[str] | None, str]:
-        """Reports the question is about (None = all), or a reason to abstain.
-
-        A named place (or its pinyin) picks that place's reports; the name of a kind of report
-        (政府工作报告, 决算报告) picks reports of that kind; a question naming no place is about the reports
-        that have no place name of their own (the bureau's own reports), when there are such.
-        """
-        names = list(self.index.documents)
-        chosen = names
-        if q.places:
-            chosen = [n for n in names if self._doc_place.get(n) in q.places]
-        elif q.unknown_places:  # (beside a named place they are parts of it: see _conflicts)
-            # a place we have no report for: only reports that mention it can answer
-            chosen = [n for n in names if any(p in self.index.documents[n].text for p in q.unknown_places)]
-            if not chosen:
-                return None, f"已索引的报告中没有关于“{'、'.join(q.unknown_places)}”的报告。"
-        else:
-            titled = [n for n in names if (pat := _KIND_WORDS.get(self.index.documents[n].kind))
-                      and pat.search(q.norm)]
-            home = [n for n in names if n not in self._doc_place]
-            if titled:
-                chosen = titled
-            elif home and (not q.years or any(set(q.years) & set(self.index.documents[n].years) for n in home)):
-                chosen = home
-        if q.scope and q.wants_figure:
-            # a report that never says 全县 (or 市本级 …) has no figure for that scope
-            word = q.scope if "本级" not in q.scope else "本级"
-            scoped = [n for n in chosen if word in self.index.documents[n].text]
-            if not scoped:
-                return None, f"已索引的报告中没有{q.scope}的数据。"
-            chosen = scoped
-        if q.report_years:
-            dated = [n for n in chosen if set(q.report_years) & set(self.index.documents[n].years)]
-            if not dated:
-                return None, f"已索引的报告中没有{'、'.join(map(str, q.report_years))}年的报告。"
-            chosen = dated
-        if q.years:
-            by_year = [n for n in chosen if set(q.years) & set(self.index.documents[n].years)]
-            if not by_year:
-                # a report also covers years it only looks back on (上年, 过去五年 …)
-                by_year = [n for n in chosen if any(self.index.documents[n].text.count(f"{y}年") >= 2
-                                                    for y in q.years)]
-            if by_year:
-                chosen = by_year
-            elif q.wants_figure:
-                return None, f"已索引的报告中没有{'、'.join(map(str, q.years))}年的数据。"
-        return (None if len(chosen) == len(names) else chosen), ""
+    def route(self, q: Query, place: str = "") -> tuple[list[str] | None, str]:
+        """Reports the question is about (None = all), or a reason to abstain (see route.py).
+        `place`: the place a question naming none is about (the app's selector, qa ask --place)."""
+        return self.router.route(q, place)
 
     # --- row search -------------------------------------------------------------------------
 
@@ -334,21 +307,33 @@ class Answerer:
         return out
 
     def _conflicts(self, q: Query, f: Figure) -> bool:
+        return bool(self.conflict(q, f))
+
+    def conflict(self, q: Query, f: Figure) -> str:
+        """The hard constraint that rules the row out for the question ("" when none):
+        place, scope, status, year or period."""
         doc = self.index.documents[f.doc]
         if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
-            return True  # 永安市 asked: a figure of all 三明 is not 永安's
+            return "place"  # 永安市 asked: a figure of all 三明 is not 永安's
         if q.scope and "本级" in q.scope and not f.scope and "本级" not in f.section:
             # an unlabelled figure is 本级 only if its paragraph says so before it
             line_start = doc.text.rfind("\n", 0, f.start) + 1
             if "本级" not in doc.text[line_start:f.start]:
-                return True
+                return "scope"
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
         elif q.years and len(q.years) == 1 and "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]:
-            return True  # 年均增长N%: an average over years, not the asked year's growth
-        return (_scope_conflict(q.scope, f) or _status_conflict(q.status, f)
-                or _year_conflict(q.years, f, doc.years) or _period_conflict(q.period, f, q.years, said))
+            return "year"  # 年均增长N%: an average over years, not the asked year's growth
+        if _scope_conflict(q.scope, f):
+            return "scope"
+        if _status_conflict(q.status, f):
+            return "status"
+        if _year_conflict(q.years, f, doc.years):
+            return "year"
+        if _period_conflict(q.period, f, q.years, said):
+            return "period"
+        return ""
 
     def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
         bonus = 0.0
@@ -452,6 +437,10 @@ class Answerer:
         rows = self.best_rows(phrase, q, docs, ranks)
         if not rows:
             return self._not_found(question, q, phrase, docs, ranks)
+        return self._lookup_answer(question, q, phrase, rows)
+
+    def _lookup_answer(self, question: str, q: Query, phrase: str, rows: list[Scored]) -> Answer:
+        """The answer of a lookup or change from its chosen rows (the first is the one asked)."""
         top = rows[0].fig
         wants_amount = bool(_AMOUNT_CHANGE.search(q.norm)) and top.change_unit in ("%", "个百分点") \
             and top.unit not in ("%", "个百分点")
@@ -486,6 +475,28 @@ class Answerer:
                           unit=top.change_unit, direction=top.direction, citations=cites)
         return Answer(question, kind="figure", answer=text, value=_num(top.value), unit=top.unit,
                       direction=top.direction, citations=cites)
+
+    def _fitted_lookup(self, question: str, q: Query, docs, ranks, trace: dict) -> Answer | None:
+        """A lookup answered from the fitted scorer's best candidate, when its probability clears
+        the threshold chosen for the stated precision; None otherwise. Rows a hard constraint
+        excluded are never candidates."""
+        scorer = RowScorer.load() if self.use_scorer else None
+        if scorer is None:
+            return None
+        cands = self._trace_candidates(q.items[0], q, docs, ranks, trace)
+        if scorer is None or not cands or cands[0].prob < scorer.threshold:
+            return None
+        top = cands[0]
+        ans = self._lookup_answer(question, q, q.items[0], [Scored(top.fig, top.prob)])
+        return ans if ans.status == "answered" else None
+
+    def _trace_candidates(self, phrase: str, q: Query, docs, ranks, trace: dict) -> list[Candidate]:
+        cands, excluded = candidate_rows(self, phrase, q, docs, ranks)
+        scorer = RowScorer.load()
+        trace["threshold"] = scorer.threshold if scorer is not None else None
+        trace["candidates"] = [_candidate_trace(self, c) for c in cands[:5]]
+        trace["excluded"] = [{**_row_trace(self, f), "constraint": why} for f, why in excluded[:10]]
+        return cands
 
     def _former_value(self, f: Figure) -> Figure | None:
         """The value the same sentence says the item had before (由X提高到Y, 从X增加到Y)."""
@@ -647,6 +658,8 @@ class Answerer:
             return self._remaining(question, q, docs, ranks)
         if q.op == "total":
             return self._total(question, q, docs, ranks)
+        if q.op == "per_head":
+            return self._per_head(question, q, docs, ranks)
         if q.op == "share":
             said = self._said_share(q, docs, ranks)
             if said is not None:
@@ -744,6 +757,13 @@ class Answerer:
             return Answer(question, kind="calculation", answer=text, value=float(round(pct, 2)), unit="%",
                           citations=cites)
         a, b = picked[0], picked[1]
+        if q.op == "ratio":
+            times = ratio_of(_base(a), _base(b))
+            if times is None:
+                return _abstain(question, f"{b.item}为零，无法计算倍数。", cites)
+            text = f"{a.item}{a.value_text}{a.unit}是{b.item}{b.value_text}{b.unit}的{fmt_decimal(times)}倍"
+            return Answer(question, kind="calculation", answer=text, value=float(round(times, 2)), unit="倍",
+                          citations=cites)
         diff = _from_base(_base(a) - _base(b), unit)
         if q.op == "except":
             text = (f"{a.item}{a.value_text}{a.unit}，其中{b.item}{b.value_text}{b.unit}，"
@@ -821,6 +841,31 @@ class Answerer:
         return Answer(question, kind="calculation", answer=text, value=float(round(diff, 2)), unit=unit,
                       citations=_dedupe([self._cite(inc), self._cite(exp)]))
 
+    def _per_head(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X平均每人多少': a per-head standard the report states for X, else X's amount over the
+        people (households) its own sentence says it reached."""
+        phrase = q.items[0] if q.items else ""
+        stated = self.best_rows(phrase, Query(**{**q.__dict__, "attribute": "standard"}), docs, ranks)
+        if stated and stated[0].fig.measure == "standard":
+            return self._lookup_answer(question, Query(**{**q.__dict__, "qtype": "lookup", "op": "",
+                                                          "attribute": "standard"}), phrase, stated[:1])
+        amounts = [c.fig for c in self.candidates(phrase, Query(**{**q.__dict__, "attribute": "amount"}), docs, ranks)
+                   if c.score >= MATCH_THRESHOLD and _is_money(c.fig)]
+        for f in amounts[:3]:
+            heads = [g for g in self.rows_by_doc[f.doc] if g.sent_start == f.sent_start and g is not f
+                     and dimension(g) in ("人", "户", "人次")]
+            if not heads:
+                continue
+            h = min(heads, key=lambda g: abs(g.start - f.start))
+            per = per_head(_base(f), _base(h))
+            if per is None:
+                continue
+            who = {"户": "户", "人次": "人次"}.get(dimension(h), "人")
+            text = (f"{f.item}{f.value_text}{f.unit} ÷ {h.value_text}{h.unit} = 平均每{who}{fmt_decimal(per)}元")
+            return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit="元",
+                          citations=_dedupe([self._cite(f), self._cite(h)]))
+        return _abstain(question, f"报告中没有找到{phrase}的人均数，也没有找到可以相除的金额和人数。")
+
     def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
         """'X还有多少没用': X minus the smaller amount the same sentence says was used."""
         phrase = q.items[0] if q.items else ""
@@ -830,7 +875,7 @@ class Answerer:
                      and _is_money(g) and _base(g) < _base(f) and g.measure == "amount"]
             if peers:
                 done = peers[0]
-                rest = _from_base(_base(f) - _base(done), f.unit)
+                rest = _from_base(remaining(_base(f), _base(done)), f.unit)
                 text = (f"{f.item}{f.value_text}{f.unit}，{done.item}{done.value_text}{done.unit}，"
                         f"余{fmt_decimal(rest)}{f.unit}")
                 return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
@@ -926,6 +971,21 @@ def _has_subtotals(rows: list[Figure], text: str) -> bool:
     return False
 
 
+def ratio_of(a: Decimal, b: Decimal) -> Decimal | None:
+    """How many times b is a (A是B的多少倍); None when b is zero."""
+    return None if b == 0 else a / b
+
+
+def per_head(amount: Decimal, heads: Decimal) -> Decimal | None:
+    """An amount in yuan over a head count (平均每人); None when nobody is counted."""
+    return None if heads <= 0 else amount / heads
+
+
+def remaining(whole: Decimal, used: Decimal) -> Decimal:
+    """What is left of `whole` when `used` is taken (限额 − 余额, 预算 − 执行)."""
+    return whole - used
+
+
 def _largest_common_unit(rows: list[Figure]) -> str:
     """The unit to state a sum in: the larger of the operands' units (万元 + 亿元 -> 亿元)."""
     return max((f.unit for f in rows), key=lambda u: to_base(Decimal(1), u)[0])
@@ -970,6 +1030,47 @@ def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
     return core if coverage(core, win.item) < 0.5 else win.item
 
 
+def _route_trace(q: Query, docs: list[str] | None, why: str) -> dict:
+    reasons = []
+    if q.places:
+        reasons.append(f"places named: {'、'.join(q.places)}")
+    if q.unknown_places:
+        reasons.append(f"places without a report of their own: {'、'.join(q.unknown_places)}")
+    if q.report_years:
+        reasons.append(f"report years named: {q.report_years}")
+    if q.years:
+        reasons.append(f"years asked: {q.years}")
+    if q.scope:
+        reasons.append(f"scope asked: {q.scope}")
+    if not reasons:
+        reasons.append("no place named: the reports without a place of their own, if any, else all")
+    return {"reports": docs if docs is not None else "all", "why": reasons, "refused": why or None}
+
+
+def _query_trace(q: Query) -> dict:
+    return {"type": q.qtype, "attribute": q.attribute, "items": q.items, "group": q.group or None,
+            "op": q.op or None, "years": q.years, "period": q.period or None, "scope": q.scope or None,
+            "status": q.status or None}
+
+
+def _row_trace(ans: "Answerer", f: Figure) -> dict:
+    return {"doc": f.doc, "item": f.item, "value": format(f.value, "f"), "unit": f.unit,
+            "period": f.period or None, "scope": f.scope or None, "status": f.status or None, "year": f.year,
+            "start": f.start, "end": f.end, "sentence": ans.index.documents[f.doc].text[f.sent_start:f.sent_end][:120]}
+
+
+def _candidate_trace(ans: "Answerer", c: Candidate) -> dict:
+    return {**_row_trace(ans, c.fig), "probability": round(c.prob, 4),
+            "features": {k: round(v, 3) for k, v in c.features.items() if v}}
+
+
+def _operation(q: Query, a: Answer) -> dict:
+    name = q.op or q.qtype
+    operands = [{"doc": c.doc, "start": c.start, "end": c.end, "text": c.text[:120]} for c in a.citations]
+    return {"name": name, "kind": a.kind, "status": a.status, "operands": operands,
+            "result": {"value": a.value, "unit": a.unit, "direction": a.direction, "entity": a.entity}}
+
+
 def _abstain(question: str, why: str, cites: list[Citation] | None = None) -> Answer:
     return Answer(question, status="abstained", kind="none", answer=why, citations=cites or [])
 
@@ -985,15 +1086,6 @@ def _dedupe(cites: list[Citation]) -> list[Citation]:
             seen.add((c.doc, c.start, c.end))
             out.append(c)
     return out
-
-
-# how people name a kind of report in a question
-_KIND_WORDS = {
-    "gov_work_report": re.compile(r"政府工作报告"),
-    "final_accounts": re.compile(r"决算报告"),
-    "budget_report": re.compile(r"预算报告|预算执行情况和.*预算草案的报告"),
-    "work_report": re.compile(r"工作汇报|工作情况汇报|工作总结"),
-}
 
 
 def _operand_query(q: Query, i: int) -> Query:
@@ -1037,28 +1129,6 @@ def _from_base(value: Decimal, unit: str) -> Decimal:
 def _is_money(f: Figure) -> bool:
     return dimension(f) == "元"
 
-
-@lru_cache(maxsize=1)
-def _ethnic_suffix() -> re.Pattern[str]:
-    from .config import DATA_DIR
-    names = (DATA_DIR / "ethnic_groups.txt").read_text(encoding="utf-8").split()
-    alt = "|".join(sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?:(?:{alt})族)+$")
-
-
-def place_core(region: str) -> str:
-    """'红河哈尼族彝族自治州' -> '红河', '三明市' -> '三明' (how people name the place)."""
-    core = re.sub(r"(自治州|自治县|自治区|地区|市|县|州|省|区|盟|旗)$", "", region or "")
-    core = _ethnic_suffix().sub("", core) or core
-    return core if len(core) >= 2 else ""
-
-
-def _pinyin(core: str) -> str:
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:
-        return ""
-    return "".join(lazy_pinyin(core)).lower() if core else ""
 
 
 def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5,

@@ -134,6 +134,7 @@ def cmd_ask(args) -> int:
         return EXIT_USAGE
     rows = _read_questions(args.file) if args.file else [QuestionLine(0, {"id": None, "question": args.question})]
     engine = _open_engine(args)
+    explain = getattr(args, "explain", False)
     failed = 0
     for line in rows:
         row = line.row
@@ -144,7 +145,8 @@ def cmd_ask(args) -> int:
                 print(_dumps(_error_record(line)), flush=True)
             continue
         try:
-            answer = engine.ask(row.get("question"), k=args.k, id=row.get("id"))
+            answer = engine.ask(row.get("question"), k=args.k, id=row.get("id"),
+                                explain=explain, place=getattr(args, "place", "") or "")
         except QuestionError as e:
             failed += 1
             if not args.json:
@@ -154,9 +156,15 @@ def cmd_ask(args) -> int:
             answer = Answer(question=_printable(row.get("question")), status="abstained", kind="none",
                             answer=str(e), id=row.get("id"))
         if args.json:
-            print(_dumps(answer.to_dict()), flush=True)
+            record = answer.to_dict()
+            if explain:
+                record["trace"] = answer.trace
+            print(_dumps(record), flush=True)
         else:
             print(_render_text(answer, engine))
+            if explain:
+                from .explain import render_trace
+                print(render_trace(answer.trace))
     return EXIT_INPUT if failed else 0
 
 
@@ -317,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("-k", type=int, default=5, help="passages to cite")
     sp.add_argument("--json", action="store_true", help="print the answer record as JSON")
+    sp.add_argument("--explain", action="store_true",
+                    help="say why: route, candidate rows and their scores, excluded rows, operation "
+                         "(with --json: a 'trace' object beside the record's fields)")
     sp.add_argument("--file", help="JSON lines with 'question' (and 'id'); one record per line out")
     sp.set_defaults(func=cmd_ask)
 

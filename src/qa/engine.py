@@ -76,7 +76,7 @@ class Engine:
     def _load(self) -> None:
         index = load_index(self.settings.index_dir, expected_model=self._expected_model())
         retriever = HybridRetriever(index, self.embedder, self.settings)
-        self._snapshot = _Snapshot(index, retriever, Answerer(index, retriever))
+        self._snapshot = _Snapshot(index, retriever, Answerer(index, retriever, self.settings.default_place))
 
     def _expected_model(self) -> str:
         return self._embedder.name if self._embedder is not None else self.settings.model
@@ -163,13 +163,15 @@ class Engine:
             self._load()
         return self._snapshot.index
 
-    def ask(self, question: str, k: int | None = None, id=None) -> Answer:
-        """Answer one question. Raises QuestionError for an unusable question."""
+    def ask(self, question: str, k: int | None = None, id=None, explain: bool = False, place: str = "") -> Answer:
+        """Answer one question. Raises QuestionError for an unusable question.
+        `explain`: the answer's trace also lists candidate rows and excluded rows.
+        `place`: the place a question that names none is about (else the settings' default)."""
         if self._snapshot is None:
             self._load()
         snap = self._snapshot
         t0 = time.perf_counter()
-        answer = snap.answerer.answer(question, k or self.settings.top_k)
+        answer = snap.answerer.answer(question, k or self.settings.top_k, explain=explain, place=place)
         answer.id = id
         answer.elapsed_ms = (time.perf_counter() - t0) * 1000
         return answer

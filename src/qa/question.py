@@ -127,7 +127,7 @@ class Query:
     group: str = ""  # superlative: the family compared (重点支出)
     extreme: str = "max"  # superlative: max | min
     by: str = "value"  # superlative/compare: value | change
-    op: str = ""  # arithmetic: sum | total | diff | gap | except | surplus | share | remaining
+    op: str = ""  # arithmetic: sum | total | diff | gap | except | surplus | share | remaining | ratio | per_head
     count: int = 0  # how many items the question says there are (这四个项目, 七项): 0 = not said
     years: list[int] = field(default_factory=list)
     period: str = ""  # 1-9月 | 全年 | ""
@@ -180,6 +180,10 @@ _DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
+# "A是B的多少倍 / A相当于B的几倍": A / B
+_TIMES = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|达到)(.{2,40}?)的(?:多少|几)倍")
+# "平均每人/每户(发了/领了)多少": an amount over the people (households) it reaches
+_PER_HEAD = re.compile(r"平均每(人|户|名|个人)|人均(?:能|可以)?(?:领|发|得|拿|分)")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
@@ -373,6 +377,10 @@ def search_text(q: Query) -> str:
 def _question_type(rest: str) -> tuple[str, str]:
     if _SUPERLATIVE.search(rest) and "哪" in rest:
         return "superlative", ""  # 哪一块占比最大: which one, not a share to compute
+    if _TIMES.search(rest):
+        return "arithmetic", "ratio"  # A是B的多少倍
+    if _PER_HEAD.search(rest):
+        return "arithmetic", "per_head"  # 平均每人多少
     if _GAP.search(rest):
         return "arithmetic", "gap"
     if _EXCEPT.search(rest):
@@ -498,6 +506,14 @@ def _items(rest: str, q: Query) -> list[str]:
             return [_clean(m.group(2)), _clean(m.group(1))]
     if q.qtype == "superlative":
         return _listed(rest)
+    if q.op == "ratio":
+        m = _TIMES.search(rest)
+        first, second = _clean(m.group(1)), _clean(m.group(2))
+        if first and second:
+            return _inherit_subject([first, second])
+    if q.op == "per_head":
+        whole = _clean(_PER_HEAD.sub(" ", rest))
+        return [whole] if whole else []
     if q.op == "remaining":
         m = _REMAIN.search(rest)
         head = _clean(rest[:m.start()]) if m else ""

@@ -1,0 +1,197 @@
+"""Candidate rows for an asked item, their features, and the fitted scorer that ranks them.
+
+    RowScorer.load()                                   the fitted weights (data/row_scorer.json)
+    candidate_rows(answerer, phrase, q, docs, ranks)   -> (Candidate list best first, excluded rows)
+
+Candidates are the union of the rows the row index retrieves for the asked item (rows.py:
+BM25 and dense over row descriptions) and the rows the lexical matcher finds (matching.py).
+Hard constraints (place, scope, status, year, period) are rules: a row they exclude is never a
+candidate, and is reported with the constraint's name. Every other signal — how well the words
+cover each other, how close the embeddings are, the retrieval ranks, whether the row measures
+what is asked (an amount, a rate, a count, a change), the kind asked (收入/支出), agreement with
+the soft side of each constraint, the lexical matcher's own score — is a feature, and a logistic
+regression fitted on labelled (question, correct row) pairs (eval/fit_scorer.py) weighs them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .config import DATA_DIR
+from .matching import GENERIC_ITEM, coverage, dimension, item_similarity, same_kind
+from .records import Figure
+from .rows import section_topic
+
+if TYPE_CHECKING:
+    from .answer import Answerer
+    from .question import Query
+
+SCORER_PATH = DATA_DIR / "row_scorer.json"
+
+FEATURES = (
+    "cov_phrase_item", "cov_item_phrase", "cov_phrase_clause", "lex_item_similarity", "lex_matcher",
+    "lex_found", "dense_desc", "dense_item", "dense_question", "dense_desc_gap", "dense_rank", "bm25_rank",
+    "bm25_rel", "passage_rank", "topic_cover", "measure_fit",
+    "amount_asked_money", "amount_asked_nonmoney", "change_asked_has_change", "change_asked_no_change",
+    "ratio_asked_pct", "count_asked_count", "row_is_change", "row_is_pct",
+    "kind_same", "kind_clash", "period_match", "period_unstated", "scope_match", "scope_unstated",
+    "status_match", "exec_default", "plan_unasked", "year_match", "year_unstated", "former_value",
+    "generic_item", "item_len_ratio",
+)
+
+_EXEC = {"执行", "完成", "决算", "预计", "实际"}
+_PLAN = {"预算", "计划", "草案"}
+_KIND = re.compile(r"(收入|支出)")
+_COUNT_UNITS = set("人户个家件项笔所名次座辆套处") | {"人次", "万人", "万户", "亩", "公里"}
+
+
+@dataclass
+class Candidate:
+    row: int  # position in Index.figures
+    fig: Figure
+    features: dict[str, float]
+    prob: float = 0.0
+
+
+@dataclass
+class RowScorer:
+    """Logistic regression over standardised features; `threshold` = the probability above
+    which a top candidate is answered (chosen for `precision` on rows held apart from fitting)."""
+
+    names: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    threshold: float = 0.5
+    precision: float | None = None
+    meta: dict = field(default_factory=dict)
+
+    def prob(self, features: dict[str, float]) -> float:
+        z = self.intercept
+        for n, m, s, c in zip(self.names, self.mean, self.scale, self.coef):
+            z += c * (features.get(n, 0.0) - m) / (s or 1.0)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict:
+        return {"names": self.names, "mean": self.mean, "scale": self.scale, "coef": self.coef,
+                "intercept": self.intercept, "threshold": self.threshold, "precision": self.precision,
+                "meta": self.meta}
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "RowScorer | None":
+        return _load(str(path or SCORER_PATH))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> RowScorer | None:
+    p = Path(path)
+    if not p.is_file():
+        return None
+    raw = json.loads(p.read_text(encoding="utf-8"))
+    return RowScorer(raw["names"], raw["mean"], raw["scale"], raw["coef"], raw["intercept"],
+                     raw.get("threshold", 0.5), raw.get("precision"), raw.get("meta", {}))
+
+
+def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | None, ranks: dict[str, int],
+                   depth: int = 40) -> tuple[list[Candidate], list[tuple[Figure, str]]]:
+    """Candidates for `phrase` (hard constraints applied, features computed, best first when a
+    scorer is fitted) and the rows a hard constraint excluded, each with the constraint's name."""
+    index = ans.index
+    rows = index.rows
+    if rows is None or not phrase:
+        return [], []
+    from .question import search_text
+    from .tokenizer import tokenize
+
+    qv = ans.retriever._query_vector(phrase)
+    qv_full = ans.retriever._query_vector(search_text(q))
+    hits = {h.row: h for h in rows.search(tokenize(phrase), qv, docs, depth)}
+    lexical = {ans._row_index[id(c.fig)]: c.score for c in ans.candidates(phrase, q, docs, ranks, strict=False)}
+    for r in lexical:
+        if r not in hits:
+            hits[r] = rows.hit(r, qv)
+    if not hits:
+        return [], []
+    best_dense = max(h.dense_sim for h in hits.values())
+    best_bm25 = max(h.bm25_score for h in hits.values()) or 1.0
+    scorer = RowScorer.load()
+    out: list[Candidate] = []
+    excluded: list[tuple[Figure, str]] = []
+    for r, h in hits.items():
+        f = index.figures[r]
+        why = ans.conflict(q, f)
+        if why:
+            excluded.append((f, why))
+            continue
+        feats = row_features(ans, q, phrase, f, r, h, lexical.get(r), best_dense, best_bm25, ranks, qv_full)
+        out.append(Candidate(r, f, feats))
+    if scorer is not None:
+        for c in out:
+            c.prob = scorer.prob(c.features)
+        out.sort(key=lambda c: (-c.prob, c.fig.doc, c.fig.start))
+    return out, excluded
+
+
+def row_features(ans: "Answerer", q: "Query", phrase: str, f: Figure, r: int, hit, lex: float | None,
+                 best_dense: float, best_bm25: float, ranks: dict[str, int], qv_full) -> dict[str, float]:
+    """The features of one candidate row for the asked phrase (see FEATURES)."""
+    from .answer import period_key
+
+    clause = ans.context[r] if r < len(ans.context) else ""
+    attr = q.attribute
+    money = dimension(f) == "元"
+    pct = f.unit in ("%", "个百分点")
+    count = f.unit in _COUNT_UNITS or f.measure == "count"
+    has_change = f.direction is not None or f.measure == "change"
+    asked_kind = _KIND.search(phrase[-2:]) if len(phrase) >= 2 else None
+    row_kind = set(_KIND.findall(f.item + clause))
+    passage = ranks.get(ans._chunk_key(f))
+    doc = ans.index.documents[f.doc]
+    import numpy as np
+    dense_q = float(ans.index.rows.desc_vectors[r] @ np.asarray(qv_full, dtype=np.float32).reshape(-1))
+    return {
+        "cov_phrase_item": coverage(phrase, f.item),
+        "cov_item_phrase": coverage(f.item, phrase),
+        "cov_phrase_clause": coverage(phrase, clause) if clause else 0.0,
+        "lex_item_similarity": item_similarity(phrase, f.item),
+        "lex_matcher": lex if lex is not None else 0.0,
+        "lex_found": 1.0 if lex is not None else 0.0,
+        "dense_desc": hit.dense_sim,
+        "dense_item": hit.item_sim,
+        "dense_question": dense_q,
+        "dense_desc_gap": hit.dense_sim - best_dense,
+        "dense_rank": 1.0 / (1 + hit.dense_rank) if hit.dense_rank is not None else 0.0,
+        "bm25_rank": 1.0 / (1 + hit.bm25_rank) if hit.bm25_rank is not None else 0.0,
+        "bm25_rel": hit.bm25_score / best_bm25 if best_bm25 > 0 else 0.0,
+        "passage_rank": 1.0 / (1 + passage) if passage is not None else 0.0,
+        "topic_cover": coverage(phrase, section_topic(f.section)) if f.section else 0.0,
+        "measure_fit": ans._measure_fit(q, f),
+        "amount_asked_money": float(attr == "amount" and money and not pct),
+        "amount_asked_nonmoney": float(attr == "amount" and not money),
+        "change_asked_has_change": float(attr == "change" and has_change),
+        "change_asked_no_change": float(attr == "change" and not has_change),
+        "ratio_asked_pct": float(attr == "ratio" and pct),
+        "count_asked_count": float(attr == "count" and count),
+        "row_is_change": float(f.measure == "change"),
+        "row_is_pct": float(pct),
+        "kind_same": float(bool(asked_kind) and same_kind(phrase, f.item)),
+        "kind_clash": float(bool(asked_kind) and bool(row_kind) and asked_kind.group(1) not in row_kind),
+        "period_match": float(bool(q.period) and period_key(f.period) == q.period),
+        "period_unstated": float(bool(q.period) and not f.period),
+        "scope_match": float(bool(q.scope) and f.scope == q.scope),
+        "scope_unstated": float(bool(q.scope) and not f.scope),
+        "status_match": float(bool(q.status) and f.status == q.status),
+        "exec_default": float(not q.status and f.status in _EXEC),
+        "plan_unasked": float(not q.status and f.status in _PLAN),
+        "year_match": float(bool(q.years) and f.year in q.years),
+        "year_unstated": float(bool(q.years) and f.year is None and bool(set(q.years) & set(doc.years))),
+        "former_value": float(f.qualifier == "原"),
+        "generic_item": float(bool(GENERIC_ITEM.match(f.item))),
+        "item_len_ratio": min(len(f.item), 20) / max(len(phrase), 1) / 5.0,
+    }
