@@ -12,7 +12,7 @@ import pytest
 from qa.evaluation.dataset import (Question, QuestionSetError, load_question_set, locate_evidence,
                                    question_from_row, read_report_texts, validate_set)
 from qa.evaluation.evaluators import (AnswerEvaluator, Case, CitationEvaluator, LatencyEvaluator,
-                                      RetrievalEvaluator, score_cases, summarize)
+                                      RetrievalEvaluator, RoutingEvaluator, score_cases, summarize)
 from qa.evaluation.metrics import (direction_in_text, entities_match, evidence_rank, parse_number,
                                    parse_quantity, percentile, values_match)
 from qa.evaluation.report import build_results, side_by_side, system_results, to_markdown
@@ -335,3 +335,17 @@ def test_shared_query_embedder_computes_once_and_charges_each_reuse():
     v = shared.encode_queries(["教育支出"])
     assert Slow.calls == 1 and v.shape == (1, 2)
     assert shared.take_charge() >= 0.05 and shared.take_charge() == 0.0
+
+
+def test_routing_counts_answers_from_the_question_s_own_report():
+    ev = RoutingEvaluator()
+    q = _q(answer_value="5.14", answer_unit="亿元")
+    own = Case(q, _record(value=5.14, unit="亿元", cites=[(FIRST, 0, 5, "x")]), [])
+    other = Case(q, _record(value=5.14, unit="亿元", cites=[("other_report", 0, 5, "x"), (FIRST, 9, 12, "y")]), [])
+    passage_elsewhere = Case(q, _record(kind="passage", cites=[("other_report", 0, 5, "x")]), [])
+    refused = Case(q, _record(status="abstained", kind="none", cites=[("other_report", 0, 5, "x")]), [])
+    scored = [ev.score(c) for c in (own, other, passage_elsewhere, refused)]
+    assert [s["routed"] for s in scored] == [True, False, False, None]
+    assert [s["foreign"] for s in scored] == [False, True, None, None]
+    summary = ev.summarize(scored)
+    assert summary["routed_acc"] == pytest.approx(1 / 3) and summary["n_foreign"] == 1

@@ -204,6 +204,33 @@ class AnswerEvaluator(Evaluator):
         }
 
 
+class RoutingEvaluator(Evaluator):
+    """Whether answers come from the question's own report (issue 10's routing figure).
+
+    - routed: an answered question's first citation is in the gold report;
+    - foreign: a figure answer (figure, comparison, calculation) cites a report other than the gold one.
+    Abstentions are left out: refusing is the answer evaluator's business.
+    """
+
+    name = "routing"
+    fields = ("routed", "foreign")
+
+    def score(self, case: Case) -> dict[str, Any]:
+        record = case.record
+        if record.get("status") != "answered" or not case.cited:
+            return {"routed": None, "foreign": None}
+        gold = case.question.doc
+        figure = record.get("kind") in ("figure", "comparison", "calculation")
+        return {"routed": case.cited[0][0] == gold,
+                "foreign": any(doc != gold for doc, _, _ in case.cited) if figure else None}
+
+    def summarize(self, scored):
+        routed = [s["routed"] for s in scored if s.get("routed") is not None]
+        foreign = [s["foreign"] for s in scored if s.get("foreign") is not None]
+        return {"routed_acc": mean(routed), "foreign_rate": mean(foreign),
+                "n_routed": len(routed), "n_foreign": sum(foreign)}
+
+
 class LatencyEvaluator(Evaluator):
     """Wall time per question, as measured around the system's call (milliseconds)."""
 
@@ -219,7 +246,7 @@ class LatencyEvaluator(Evaluator):
 
 
 def default_evaluators() -> list[Evaluator]:
-    return [AnswerEvaluator(), CitationEvaluator(), RetrievalEvaluator(), LatencyEvaluator()]
+    return [AnswerEvaluator(), CitationEvaluator(), RetrievalEvaluator(), RoutingEvaluator(), LatencyEvaluator()]
 
 
 def score_cases(cases: Sequence[Case], evaluators: Sequence[Evaluator] | None = None) -> list[dict[str, Any]]:

@@ -29,6 +29,8 @@ METRIC_ROWS = (
     ("recall@3", "evidence recall@3", "pct"),
     ("recall@5", "evidence recall@5", "pct"),
     ("mrr", "evidence MRR", "num"),
+    ("routed_acc", "answered from the question's own report (first citation)", "pct"),
+    ("foreign_rate", "figure answers citing another report", "pct"),
     ("p50_ms", "latency p50", "ms"),
     ("p95_ms", "latency p95", "ms"),
 )
