@@ -75,7 +75,7 @@ FIGURE_TYPES = ["str", "number", "str", "str", "str", "str", "str", "str", "str"
                 "str", "str", "number", "number", "str"]
 FIGURE_WIDTHS = ["180px", "90px", "60px", "60px", "80px", "110px", "70px", "60px", "80px", "120px",
                  "300px", "220px", "60px", "60px", "260px"]
-REPORT_COLUMNS = ["标题", "文件", "地区", "年份", "类型", "段落数", "数字数"]
+REPORT_COLUMNS = ["标题", "文件", "地区", "级别", "上级", "年份", "类型", "置信度", "依据", "段落数", "数字数"]
 CHART_MAX_BARS = 15
 # Chinese convention: red for a rise, green for a fall.
 DIRECTION_COLORS = {"增长": "#d92d20", "增加": "#d92d20", "下降": "#12b76a", "减少": "#12b76a",
@@ -224,13 +224,24 @@ def chart_frames(figs: list) -> tuple[pd.DataFrame, pd.DataFrame, str, str]:
 # --- reports --------------------------------------------------------------------------------
 
 def reports_frame(engine) -> pd.DataFrame:
-    from qa.ingest import KIND_LABELS
+    from qa.metadata import UNCERTAIN, kind_label
+
+    def confidence(d: dict) -> str:
+        c = float(d.get("confidence") or 0)
+        # an uncertain place is flagged, with the sidecar that settles it
+        return f"{c:.2f}" + (f" ⚠ 请写 {d['name']}.meta.json" if c < UNCERTAIN else "")
 
     rows = [[d.get("title") or d["name"], d.get("file") or d["name"], d.get("region") or "",
-             "、".join(str(y) for y in d.get("years") or []), KIND_LABELS.get(d.get("kind") or "", d.get("kind") or ""),
-             d.get("chunks", 0), d.get("figures", 0)]
+             d.get("level") or "", " > ".join(d.get("parents") or []),
+             "、".join(str(y) for y in d.get("years") or []), kind_label(d.get("kind") or ""),
+             confidence(d), d.get("reason") or "", d.get("chunks", 0), d.get("figures", 0)]
             for d in engine.documents()]
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
+
+
+def place_choices(engine) -> list[tuple[str, str]]:
+    places = sorted({d.get("region") for d in engine.documents() if d.get("region")})
+    return [("未指定（按无地区的报告回答）", "")] + [(p, p) for p in places]
 
 
 def report_choices(engine) -> list[tuple[str, str]]:
@@ -409,6 +420,9 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
                                      autofocus=True)
                     send = gr.Button("提问", variant="primary", scale=1, elem_id="qa-send")
                     clear = gr.Button("清空", scale=1)
+                # questions that name no place are about this one (several places are indexed)
+                place_dd = gr.Dropdown(label="未指明地区的问题按此地区回答", choices=place_choices(engine), value="",
+                                       elem_id="qa-place", interactive=True)
                 gr.Markdown("**示例问题**（点击即可提问）")
                 with gr.Row():
                     example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
@@ -460,11 +474,11 @@ def build_app(engine, read_only: bool = False) -> gr.Blocks:
         chat = dict(concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", api_visibility="private")
         # An answer is read from its top (the figure), so show the new question at the top of the chat.
         show_top = dict(fn=None, js=SCROLL_TO_LAST_QUESTION, api_visibility="private")
-        box.submit(respond, [box, chatbot], [box, chatbot], **chat).then(**show_top)
-        send.click(respond, [box, chatbot], [box, chatbot], **chat).then(**show_top)
+        box.submit(respond, [box, chatbot, place_dd], [box, chatbot], **chat).then(**show_top)
+        send.click(respond, [box, chatbot, place_dd], [box, chatbot], **chat).then(**show_top)
         clear.click(lambda: ("", []), None, [box, chatbot], api_visibility="private")
         for b, q in zip(example_buttons, EXAMPLES):
-            b.click(lambda h, q=q: respond(q, h), [chatbot], [box, chatbot], **chat).then(**show_top)
+            b.click(lambda h, p, q=q: respond(q, h, p), [chatbot, place_dd], [box, chatbot], **chat).then(**show_top)
         gr.api(api_ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(api_ask_record, api_name="ask_record", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
 

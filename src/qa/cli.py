@@ -1,4 +1,4 @@
-"""Command line: qa index | ask | facts | eval.
+"""Command line: qa index | ask | reports | facts | eval.
 
 Every failure a user can cause (bad file, bad question, missing or stale index) ends with a
 one-line message on stderr and a non-zero exit code, never a traceback (QA_DEBUG=1 shows it).
@@ -63,6 +63,7 @@ def cmd_index(args) -> int:
     settings = _settings(args)
     report = build_index(settings, rebuild=args.rebuild, progress=_progress_bar(), lock_timeout=args.wait)
     _print_build(report, settings)
+    _warn_uncertain_places(settings)
     if args.watch:
         return _watch(settings, args.interval)
     return EXIT_INPUT if report.skipped and not (report.added or report.changed or report.unchanged) else 0
@@ -78,6 +79,25 @@ def _print_build(report, settings: Settings) -> None:
           f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed, "
           f"{len(report.unchanged)} unchanged; {report.embedded_chunks} of {report.total_chunks} chunks embedded "
           f"in {report.seconds:.1f}s")
+
+
+def _warn_uncertain_places(settings: Settings) -> None:
+    """Name the reports whose place could not be read with confidence, and the sidecar that settles it."""
+    from .index import live_generation
+    from .metadata import uncertainty
+    from .records import Document
+
+    gen = live_generation(settings.index_dir)
+    path = gen / "documents.jsonl" if gen else None
+    if path is None or not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            doc = Document(**json.loads(line))
+        except (ValueError, TypeError):
+            continue
+        if warning := uncertainty(doc):
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 def _watch(settings: Settings, interval: float) -> int:
@@ -294,6 +314,30 @@ def _print_rules(rules: list[str], docs: dict[str, str]) -> None:
         print(f"    {name:36} {docs.get(name.split(':')[0], '')}")
 
 
+def cmd_reports(args) -> int:
+    """One record per indexed report: whose it is, which years, what kind, how sure (and why)."""
+    from .metadata import uncertainty
+
+    engine = _open_engine(args)
+    for d in sorted(engine.documents(), key=lambda d: d["name"]):
+        record = {k: d.get(k) for k in REPORT_FIELDS}
+        warning = uncertainty(engine.document(d["name"]))
+        if args.json:
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            where = " > ".join([record["region"] or "（地区不明）", *record["parents"]])
+            years = "、".join(map(str, record["years"])) or "—"
+            print(f"{record['name']}\t{record['title']}\t{where}\t{record['level'] or '—'}\t{years}\t"
+                  f"{record['kind']}\t{record['confidence']:.2f}\t{record['reason']}")
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+REPORT_FIELDS = ("name", "title", "region", "level", "parents", "years", "execution_year", "budget_year", "kind",
+                 "confidence", "reason")
+
+
 def cmd_eval(args) -> int:
     from .evaluation.runner import main as eval_main
 
@@ -329,7 +373,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="say why: route, candidate rows and their scores, excluded rows, operation "
                          "(with --json: a 'trace' object beside the record's fields)")
     sp.add_argument("--file", help="JSON lines with 'question' (and 'id'); one record per line out")
+    sp.add_argument("--place", help="the place a question naming none is about, when several places are "
+                                    "indexed (any of its names: 湛江, 湛江市, zhanjiang; default $QA_PLACE)")
     sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("reports", help="list the indexed reports: place, level, years, kind, confidence")
+    common(sp)
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp.set_defaults(func=cmd_reports)
 
     sp = sub.add_parser("facts", help="show or export the extracted figures")
     common(sp)
