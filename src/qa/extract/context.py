@@ -190,6 +190,8 @@ def _period_and_year(lead: str, r, para: Paragraph, sec, doc_year: int | None) -
     period = _norm_period(ps[-1].group()) if ps else para.period
     year = None
     for p in reversed(ps):
+        if _multi_year_re().match(_norm_period(p.group())):
+            break  # 2021-2025年 / 十四五时期: a span of years names no one year
         year = _year_of(p.group())
         if year:
             break

@@ -66,7 +66,7 @@ def _ends_with_direction(s: str, before_level: bool = False) -> tuple[str, int] 
 
 _COMPARED_PREFIX = re.compile(r"(?:较|比|同)(?:[0-9]{4}年(?:同期|底|末)?|[一二三四五六七八九十]+年前|上年同期|上年|去年同期|去年|同期|年初|上月|上季度)$")
 # a longer comparison base: 比上年年初预算财力 / 比2018年初预算代编数 (not 比重, 比例, 较快)
-_COMPARED_PHRASE = re.compile(r"(?<![占之])(?:比|较)(?![重例率较快大好多少高低])[^,;:。%比较]{1,16}$")
+_COMPARED_PHRASE = re.compile(r"(?<![占之])(?:比|较)(?![重例率较快大好多少高低口])[^,;:。%比较]{1,16}$")
 _BASELINE_OF = re.compile(r"(?:较|比|相比)[^,;:。]{1,20}的$")
 _RATIO_OF = re.compile(r"(?:为|占|完成|达到|达|相当于|是)([^,;:。]{0,24}?)的(?:比重|比例|份额)?(?:为|达到|达|是)?$")
 

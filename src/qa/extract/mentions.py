@@ -135,6 +135,7 @@ def _arabic_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention
         bound, qual = _threshold(t, end)
         if bound:
             continue
+        qual = qual or next((w for w in _lexicon().lex["mentions.approx_after"] if t.startswith(w, end)), "")
         per_prefix = bool(_PER_PREFIX.search(t[max(0, s - 6):s]))
         out.append(Mention(start=s, end=end, num_end=m.end(), value_text=vt, value=value, unit=unit,
                            qualifier=qual_after or qual, per_prefix=per_prefix, high=high))
