@@ -67,6 +67,7 @@ class Sentence:
     fenbie_dir: str | None = None
     fenbie_idx: int = 0
     fenbie_scopes: list[str] = field(default_factory=list)
+    fenbie_per: bool = False  # the list's first value is per head (每人每月)
 
 
 @dataclass

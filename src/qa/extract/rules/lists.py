@@ -21,7 +21,7 @@ def _split_parts(subject: str, n: int) -> list[str] | None:
     return parts
 
 
-def _share_head(parts: list[str]) -> list[str]:
+def _share_head(parts: list[str], aligned_only: bool = False) -> list[str]:
     """'城乡居民、企业和机关事业养老保险' -> each part gets the shared head (…养老保险);
     '基本公共卫生补助和城居医保政府补助年人均标准' -> the shared attribute (年人均标准)."""
     lex = _lexicon().lex
@@ -29,8 +29,11 @@ def _share_head(parts: list[str]) -> list[str]:
     head = ""
     first = parts[0]
     idx = last.find(first[-2:]) if len(first) >= 2 else -1
-    if idx >= 0 and idx + 2 < len(last):  # align the first part's last characters inside the last
+    aligned = idx >= 0 and idx + 2 < len(last)
+    if aligned:  # align the first part's last characters inside the last: 一般债务、专项债务余额
         head = last[idx + 2:]
+    elif aligned_only:
+        return parts
     if not head and len(first) <= 2 and len(last) > len(first) + 1:
         # 城镇、农村居民最低生活保障标准: a two-character modifier against one of the same length
         head = last[len(first):]
@@ -54,11 +57,27 @@ def _share_head(parts: list[str]) -> list[str]:
     out = []
     for p in parts[:-1]:
         has_head = any(p.endswith(h) for h in lex["items.noun_heads"])
-        if attr or not has_head:
+        if attr or aligned or not has_head:
             out.append(p + head)
         else:
             out.append(p)
     out.append(last)
+    return out
+
+
+def _complete_bare(parts: list[str]) -> list[str]:
+    """一般公共预算收入和支出: a bare later part (支出) is of the first part's budget (一般公共预算支出)."""
+    lex = _lexicon().lex
+    first, out = parts[0], [parts[0]]
+    for p in parts[1:]:
+        stem = ""
+        for group in lex["generic.sibling_heads"]:
+            if p in group:
+                stem = next((first[: -len(h)] for h in group if h != p and first.endswith(h) and len(first) > len(h)),
+                            "")
+                if stem:
+                    break
+        out.append(stem + p if stem else p)
     return out
 
 
@@ -90,13 +109,13 @@ def _fenbie_subjects(t: str, a: int, cstart: int, clause_raw: str, nvals: int, u
     scopes: list[str] = []
     parts = _split_parts(subj, nvals)
     if parts is None:
-        lead_scopes = _scope_matches(subject_raw)
+        lead_scopes = _scope_matches(subject_raw)[-nvals:]  # 全市市本级和县区…: the last n are the parts
         if len(lead_scopes) != nvals:
             return None
         parts = [subj] * nvals
         scopes = [sc[2] for sc in lead_scopes]
     else:
-        parts = _share_head(parts)
+        parts = _complete_bare(_share_head(parts))
     d, _, lvl = _direction_at_end(after)
     direction = None if lvl else d
     if unit == "%" and _RATIO_OF.search(after):
@@ -127,6 +146,7 @@ def fenbie_subjects(s: Sentence, c: Cand) -> bool:
         return False
     s.fenbie_items, s.fenbie_scopes, s.fenbie_dir, subj_scope = got
     s.fenbie_idx = 0
+    s.fenbie_per = c.m.per_prefix  # 分别为每生每年1000元、1200元: every value is per head
     if subj_scope:
         c.row.scope = subj_scope
     return True
@@ -138,6 +158,7 @@ def fenbie_item(s: Sentence, c: Cand) -> bool:
     if s.fenbie_items is None or s.fenbie_idx >= len(s.fenbie_items):
         return False
     row = c.row
+    c.m.per_prefix = c.m.per_prefix or s.fenbie_per
     row.item = _strip_leading(s.fenbie_items[s.fenbie_idx])
     if s.fenbie_scopes:
         row.scope = s.fenbie_scopes[s.fenbie_idx]
@@ -163,6 +184,7 @@ def both(s: Sentence, c: Cand) -> bool:
     parts = [p for p in re.split(r"[和、]", c.item) if p]
     if not 1 < len(parts) <= 4:
         return False
+    parts = _share_head(parts, aligned_only=True)  # 基本养老保险和基本医疗保险参保率均达到95%
     c.item = parts[0]
     c.row.dup_items = parts[1:]
     return True
