@@ -26,13 +26,14 @@ QUERY_FIELDS = {f.name for f in fields(Query)} - {"text"}
 EXTRA_KEYS = {"q", "note", "norm_has"}
 
 
-def load() -> list[tuple[str, dict, tuple[str, ...]]]:
-    """(id, example, regions) of every example, id = file:index."""
+def load(key: str = "examples") -> list[tuple[str, dict, tuple[str, ...]]]:
+    """(id, example, regions) of every example (key='examples') or known gap (key='gaps'),
+    id = file:index."""
     out = []
     for path in sorted(CORPUS.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         regions = tuple(doc.get("regions") or ())
-        for i, ex in enumerate(doc["examples"]):
+        for i, ex in enumerate(doc.get(key) or []):
             out.append((f"{path.stem}:{i}", ex, regions))
     return out
 
@@ -67,6 +68,7 @@ def mismatch(ex: dict, regions: tuple[str, ...]) -> str:
 
 
 EXAMPLES = load()
+GAPS = load("gaps")  # parsed wrongly today: the fields the parser should read
 
 
 @pytest.mark.parametrize("ex,regions", [(e, r) for _, e, r in EXAMPLES], ids=[i for i, _, _ in EXAMPLES])
@@ -75,11 +77,20 @@ def test_question_example(ex, regions):
     assert not problem, f"{ex['q']}\n{problem}"
 
 
+@pytest.mark.parametrize("ex,regions", [pytest.param(e, r, marks=pytest.mark.xfail(strict=True, reason=e["why"]))
+                                        for _, e, r in GAPS], ids=[i for i, _, _ in GAPS])
+def test_known_gap(ex, regions):
+    """Fails today (xfail); passing means the gap is closed: move the example into its dimension."""
+    problem = mismatch({k: v for k, v in ex.items() if k != "why"}, regions)
+    assert not problem, f"{ex['q']}\n{problem}"
+
+
 def test_examples_name_only_query_fields():
     """A misspelt field would otherwise be an assertion that never runs."""
-    bad = [(i, k) for i, ex, _ in EXAMPLES for k in ex if k not in QUERY_FIELDS | EXTRA_KEYS]
+    every = EXAMPLES + GAPS
+    bad = [(i, k) for i, ex, _ in every for k in ex if k not in QUERY_FIELDS | EXTRA_KEYS | {"why"}]
     assert not bad, f"unknown keys (not Query fields): {bad}"
-    empty = [i for i, ex, _ in EXAMPLES if not set(ex) - {"q", "note"}]
+    empty = [i for i, ex, _ in every if not set(ex) - {"q", "note", "why"}]
     assert not empty, f"examples asserting nothing: {empty}"
 
 
