@@ -10,7 +10,7 @@ from ..lexicon import _lexicon
 from ..mentions import _CIRCLED
 from ..nouns import _standard_measure
 from ..numbers import unit_dimension
-from ..phrases import _is_generic, _strip_leading
+from ..phrases import _is_generic, _scope_matches, _strip_leading
 from ..registry import Cand, Row, Sentence, base_for, final_rule, rule
 from ..sentences import _segment_start
 
@@ -55,6 +55,9 @@ def leading_word(s: Sentence, c: Cand) -> bool:
     if c.ratio_of or c.direction or not (c.m.unit in ("%", "个百分点") and c.item):
         return False
     lead = _strip_leading(re.sub(r"\s+", "", c.raw))
+    sc = _scope_matches(lead)
+    if sc and sc[0][0] == 0:  # 全县压减“三公”经费12%: the change word follows the scope word
+        lead = _strip_leading(lead[sc[0][1]:])
     for w, dd in sorted(_lexicon().lex["changes.leading_direction"].items(), key=lambda kv: -len(kv[0])):
         if lead.startswith(w) and len(c.item) > 1:
             c.row.kind, c.row.direction, c.row.measure = "change", dd, "change"

@@ -48,6 +48,17 @@ def words_before(s: Sentence, c: Cand) -> bool:
     return bool(c.item)
 
 
+@rule("items.leading_qualifier", 115, examples=("全县约有农村低保对象1.2万人。",))
+def leading_qualifier(s: Sentence, c: Cand) -> bool:
+    """约有农村低保对象1.2万人: a qualifier that opens the item phrase qualifies the figure."""
+    for w, q in sorted(_lexicon().lex["items.leading_qualifiers"].items(), key=lambda kv: -len(kv[0])):
+        if c.item.startswith(w) and len(c.item) > len(w) + 1:
+            c.item = c.item[len(w):]
+            c.row.qualifier = c.row.qualifier or q
+            return True
+    return False
+
+
 @rule("items.status_subject", 140, examples=("政府性基金预算收入年初预算为12.4亿元，实际完成13.1亿元。",))
 def status_subject(s: Sentence, c: Cand) -> bool:
     """实际完成X亿元: only a status verb; the item is the subject figure before it."""
