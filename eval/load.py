@@ -1,7 +1,7 @@
 """Load test of report-qa (a script, not a test): many concurrent askers for a fixed time.
 
     python eval/load.py [--clients 20] [--seconds 60] [--target both|engine|app] [--mode both|repeated|varied]
-                        [--out eval/results/load.md]
+                        [--login] [--out eval/results/load.md]
 
 The project's corpus/ (the first report) is copied into a temporary folder and indexed there; the
 project's own index is never touched. Then, for each target in turn:
@@ -23,6 +23,9 @@ Every asker loops over a pool of questions (each asker starting at a different p
             every question is embedded afresh; repeats of a string are compared with its first
             answer
 
+With --login the app is started with a login (QA_APP_AUTH) and every client logs in first, as on
+a shared machine (issue 14: required whenever the app listens beyond loopback).
+
 Reported per target and pool: requests, errors, throughput, client-side latency p50/p95/max,
 the engine's own `elapsed_ms`, differing answers. Markdown goes to --out.
 """
@@ -39,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass
@@ -223,7 +227,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def load_app(work: Path, clients: int, seconds: float, modes: list[str], reference: dict) -> list[dict]:
+def load_app(work: Path, clients: int, seconds: float, modes: list[str], reference: dict,
+             login: bool = False) -> list[dict]:
     from gradio_client import Client
 
     port = _free_port()
@@ -231,6 +236,11 @@ def load_app(work: Path, clients: int, seconds: float, modes: list[str], referen
     log_path = work / "app.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH"))
                                                         if p), "PYTHONUNBUFFERED": "1"}
+    env.pop("QA_APP_AUTH", None)
+    auth = None
+    if login:  # every asker logs in through Gradio's login, as users of a shared app would
+        auth = ("load", f"pw-{random.randrange(10**9)}")
+        env["QA_APP_AUTH"] = ":".join(auth)
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
                                  "--index", str(work / "index"), "--corpus", str(work / "corpus")],
@@ -242,16 +252,20 @@ def load_app(work: Path, clients: int, seconds: float, modes: list[str], referen
             if proc.poll() is not None:
                 raise RuntimeError(f"app.py exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as r:
+                with urllib.request.urlopen(url + ("config" if login else ""), timeout=2) as r:
                     if r.status == 200:
                         break
+            except urllib.error.HTTPError:  # with a login the page answers 401 until one logs in
+                if login:
+                    break
             except OSError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"app.py did not answer within {APP_START_TIMEOUT}s: {log_path.read_text()[-2000:]}")
             time.sleep(1)
         # one client (session) per asker, connected and warmed before the clock starts
-        pool = [Client(url, verbose=False, analytics_enabled=False, download_files=False) for _ in range(clients)]
+        pool = [Client(url, verbose=False, analytics_enabled=False, download_files=False, auth=auth)
+                for _ in range(clients)]
         for c in pool[:1]:
             c.predict(FIGURE_QUESTIONS[0], api_name="/ask_record")
 
@@ -328,7 +342,8 @@ def to_markdown(results: list[dict], meta: dict) -> str:
              "- latency is measured by the asker (for the app: HTTP + Gradio queue + answer; the app runs "
              "answers at most CHAT_CONCURRENCY at a time, so the rest wait in its queue); "
              "elapsed_ms is the engine's own time per answer.",
-             f"- the app and the {meta['clients']} gradio clients share the machine's cores.", "",
+             f"- the app and the {meta['clients']} gradio clients share the machine's cores"
+             + ("; the app requires a login (QA_APP_AUTH) and every client logs in." if meta.get("login") else "."), "",
              "| | " + " | ".join(r["target"] for r in results) + " |", "|---|" + "---:|" * len(results)]
     for key, label, fmt in ROWS:
         lines.append(f"| {label} | " + " | ".join("–" if r.get(key) is None else fmt.format(r[key])
@@ -348,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--target", choices=["both", "engine", "app"], default="both")
     p.add_argument("--mode", choices=["both", "repeated", "varied"], default="both", help="question pool(s)")
     p.add_argument("--out", default=str(ROOT / "eval" / "results" / "load.md"))
+    p.add_argument("--login", action="store_true", help="start the app with a login (QA_APP_AUTH) and log every asker in")
     args = p.parse_args(argv)
     if args.clients < 1 or not 0 < args.seconds <= 3600:
         p.error("--clients must be >= 1 and --seconds in (0, 3600]")
@@ -371,14 +387,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.target in ("both", "engine"):
             results += load_engine(engine, args.clients, args.seconds, modes, reference)
         if args.target in ("both", "app"):
-            results += load_app(work, args.clients, args.seconds, modes, reference)
+            results += load_app(work, args.clients, args.seconds, modes, reference, login=args.login)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "commit": git_commit(),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
             "load_before": load_before, "load_after": tuple(round(x, 2) for x in os.getloadavg()),
             "command": "python eval/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "clients": args.clients, "seconds_per_target": args.seconds, "seconds": time.perf_counter() - t_start}
+            "clients": args.clients, "seconds_per_target": args.seconds, "seconds": time.perf_counter() - t_start,
+            "login": args.login}
     md = to_markdown(results, meta)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
