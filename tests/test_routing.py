@@ -236,3 +236,16 @@ def test_qa_reports_json_gives_one_record_per_report(first_index):
     assert [r["name"] for r in records] == ["2023_county_finance_bureau_work_report"]
     assert {"name", "title", "region", "level", "parents", "years", "kind", "confidence", "reason"} <= set(records[0])
     assert "meta.json" in out.stderr  # the county report names no place: flagged with the sidecar to write
+
+
+# --- answers over every development report indexed together --------------------------------------
+
+def test_answers_come_from_the_named_place_or_say_what_is_missing(shared_engine):
+    ans = shared_engine.ask("湛江2025年教育支出是多少")
+    assert ans.status == "answered" and ans.citations[0].doc == "2025_zhanjiang_city_budget_report"
+    part = shared_engine.ask("湛江市赤坎区2025年教育支出是多少")  # the report gives no figure for that district
+    assert part.status == "abstained" and "赤坎区" in part.answer
+    elsewhere = shared_engine.ask("上海市2025年教育支出是多少")
+    assert elsewhere.status == "abstained" and "湛江市" in elsewhere.answer  # lists the indexed places
+    default = shared_engine.ask("2025年教育支出是多少", place="湛江")
+    assert default.status == "answered" and default.citations[0].doc == "2025_zhanjiang_city_budget_report"

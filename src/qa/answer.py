@@ -902,7 +902,8 @@ class Answerer:
         sought = f"{_constraint_text(q)}{phrase}"
         if loose:
             f = loose[0].fig
-            other = "、".join(x for x in (str(f.year) + "年" if f.year else "", f.period, f.scope, f.status) if x)
+            other = "、".join(dict.fromkeys(x for x in (str(f.year) + "年" if f.year else "", f.period, f.scope, f.status)
+                                            if x))
             return _abstain(question, f"报告中没有{sought}的数据（只有{other or '其他口径'}的{f.item}）。",
                             [self._cite(f)])
         return _abstain(question, f"报告中没有找到{sought}的数据。")
@@ -1106,7 +1107,9 @@ def _operand_query(q: Query, i: int) -> Query:
 
 def _constraint_text(q: Query) -> str:
     years = "、".join(f"{y}年" for y in q.years)
-    return "".join(x for x in (years, q.period if q.period != "全年" or not years else "", q.scope, q.status) if x)
+    # a part of an indexed place (赤坎区 of 湛江) is what was sought: say so
+    return "".join(x for x in ("、".join(q.unknown_places), years, q.period if q.period != "全年" or not years else "",
+                               q.scope, q.status) if x)
 
 
 def _describe_measure(f: Figure) -> str:
