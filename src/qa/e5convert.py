@@ -22,6 +22,7 @@ import os
 import shutil
 import struct
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -453,6 +454,105 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return out_dir
+
+
+
+# --- ONNX int8 export for passage embedding (issue 13) -------------------------------------------
+
+ONNX_DIR = "onnx"
+ONNX_FILE = "model_int8.onnx"
+ONNX_FORMAT_VERSION = 1
+_ONNX_STAMP = "export.json"
+
+
+def _onnx_stamp(model_dir: Path) -> dict:
+    conv = json.loads((model_dir / _STAMP).read_text(encoding="utf-8"))
+    return {"source_sha256": conv.get("source_sha256"), "format_version": ONNX_FORMAT_VERSION,
+            "graph": "bert, fused attention, mean pooling, L2 norm; dynamic int8 per channel"}
+
+
+def is_onnx_exported(model_dir: Path) -> bool:
+    """True if `model_dir`/onnx holds a finished int8 export of this conversion."""
+    model_dir = Path(model_dir)
+    f = model_dir / ONNX_DIR / _ONNX_STAMP
+    try:
+        return json.loads(f.read_text(encoding="utf-8")) == _onnx_stamp(model_dir) and \
+            (model_dir / ONNX_DIR / ONNX_FILE).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def export_onnx(model_dir: Path) -> Path:
+    """Export the converted checkpoint in `model_dir` to `model_dir/onnx/model_int8.onnx`; return it.
+
+    Once per conversion (idempotent, locked, built in a temporary folder and renamed into place):
+    torch exports the encoder with mean pooling and L2 normalisation inside the graph (eager
+    attention, which onnxruntime's BERT optimiser fuses into its Attention kernel), the graph is
+    optimised, then its matrices are quantised to int8 per channel, activations dynamically.
+    Needs torch, onnx and onnxruntime; only onnxruntime is needed to run the result.
+    """
+    model_dir = Path(model_dir).expanduser().resolve()
+    target = model_dir / ONNX_DIR
+    if is_onnx_exported(model_dir):
+        return target / ONNX_FILE
+    with _locked(target):
+        if is_onnx_exported(model_dir):
+            return target / ONNX_FILE
+        for stale in model_dir.glob(f".{ONNX_DIR}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{ONNX_DIR}.tmp-", dir=model_dir))
+        try:
+            tmp.chmod(0o755)
+            _export_int8(model_dir, tmp)
+            _write_json(tmp / _ONNX_STAMP, _onnx_stamp(model_dir))
+            if target.exists():
+                shutil.rmtree(target)
+            os.rename(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return target / ONNX_FILE
+
+
+def _export_int8(model_dir: Path, out: Path) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers import optimizer
+    from transformers import AutoModel
+
+    dims = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(h.dtype)
+            mean = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    fp32, fused = out / "model_fp32.onnx", out / "model_fused.onnx"
+    ids = torch.ones(2, 16, dtype=torch.long)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes about shapes fixed at export: expected
+        torch.onnx.export(Pooled(bert), (ids, torch.ones_like(ids)), str(fp32),
+                          input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
+                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                        "attention_mask": {0: "batch", 1: "tokens"},
+                                        "sentence_embedding": {0: "batch"}},
+                          opset_version=17, dynamo=False)
+    del bert
+    opt = optimizer.optimize_model(str(fp32), model_type="bert", num_heads=int(dims["num_attention_heads"]),
+                                   hidden_size=int(dims["hidden_size"]), opt_level=1)
+    opt.save_model_to_file(str(fused))
+    fp32.unlink()
+    # DefaultTensorType: the fused operators' outputs carry no inferred type; they are float32
+    quantize_dynamic(str(fused), str(out / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
+                     extra_options={"DefaultTensorType": 1})
+    fused.unlink()
 
 
 if __name__ == "__main__":  # python -m qa.e5convert OUT_DIR

@@ -167,7 +167,7 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
         documents = {d.name: d for d in (Document(**r) for r in _read_jsonl(gen / "documents.jsonl"))}
         chunks = [Chunk(**r) for r in _read_jsonl(gen / "chunks.jsonl")]
         figures = [_figure_from_row(r) for r in _read_jsonl(gen / "figures.jsonl")]
-        vectors = np.load(gen / "vectors.npy")
+        vectors = np.load(gen / "vectors.npy", mmap_mode="r")  # read-only; pages shared between processes
         dense = faiss.read_index(str(gen / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(gen / "bm25"))
         from .rows import load_rows
@@ -340,7 +340,8 @@ def _embed_with_cache(cache_dir: Path, embedder, chunks: list[Chunk], documents:
                       progress: Progress) -> tuple[np.ndarray, int]:
     texts = [passage_text(c, documents[c.doc]) for c in chunks]
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-    cache = EmbeddingCache(cache_dir, embedder.name)
+    # int8 and fp32 passage vectors are cached apart (issue 13)
+    cache = EmbeddingCache(cache_dir, getattr(embedder, "cache_key", embedder.name))
     found = cache.get(keys)
     missing = [i for i, k in enumerate(keys) if k not in found]
     if missing:

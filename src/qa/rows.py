@@ -66,7 +66,7 @@ def write_rows(folder: Path, embedder, documents: dict[str, Document], figures: 
     clauses = row_clauses(documents, figures)
     descs = [describe_row(f, c) for f, c in zip(figures, clauses)]
     items = sorted({f.item for f in figures})
-    cache = EmbeddingCache((cache_dir or folder) / ROWS_DIR, embedder.name)
+    cache = EmbeddingCache((cache_dir or folder) / ROWS_DIR, getattr(embedder, "cache_key", embedder.name))
     vectors = _embed(cache, embedder, descs)
     item_vectors = _embed(cache, embedder, [f"{t}" for t in items])
     np.save(out / "desc_vectors.npy", vectors)
