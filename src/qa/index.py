@@ -206,12 +206,15 @@ def build_index(settings: Settings, embedder=None, rebuild: bool = False,
     from filelock import FileLock, Timeout
 
     index_dir = settings.index_dir
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / ".lock"))
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=lock_timeout)
     except Timeout:
         raise BuildLocked(f"another build of {index_dir} is running; wait for it to finish") from None
+    except OSError as e:  # a read-only mount or another user's folder: reading it still works
+        raise IndexWriteError(f"cannot update the index in {index_dir} ({e.strerror or e}): the folder cannot be "
+                              f"written; qa ask, facts and reports still read it") from None
     try:
         return _build_locked(settings, embedder, rebuild, _cancellable(progress or (lambda m, f: None), cancel))
     except BaseException:
