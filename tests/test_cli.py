@@ -81,7 +81,11 @@ def test_bad_questions_exit_non_zero_with_a_message(index_dir, question, message
 
 
 def test_bad_index_and_files_have_clear_messages(tmp_path, index_dir):
+    # qa ask only reads: a missing index is a message saying how to build one, never a build
     r = qa("ask", "教育支出", "--index", str(tmp_path / "none"), "--corpus", str(tmp_path / "nocorpus"))
+    assert r.returncode != 0 and "no index" in r.stderr and "qa index" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "none").exists()
+    r = qa("index", "--index", str(tmp_path / "none"), "--corpus", str(tmp_path / "nocorpus"))
     assert r.returncode != 0 and "corpus folder not found" in r.stderr and "Traceback" not in r.stderr
     r = qa("ask", "--json", "--file", str(tmp_path / "missing.jsonl"), "--index", index_dir)
     assert r.returncode != 0 and "not found" in r.stderr

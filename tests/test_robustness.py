@@ -57,7 +57,7 @@ def child_peak(code: str, timeout: float = 120) -> tuple[float, str, str, bool]:
 
 
 EXTRACT = """
-import resource, sys
+import sys
 from pathlib import Path
 from qa.formats import FormatError, extract_text
 path = Path(sys.argv[1] if len(sys.argv) > 1 else {path!r})
@@ -67,7 +67,8 @@ try:
     print("HEAD", text[:200].replace("\\n", "|"))
 except FormatError as e:
     print("REFUSED", e)
-print("MAXRSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is this process's own high-water mark; ru_maxrss would include the forking parent's
+print("MAXRSS", [int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:")][0])
 """
 
 
@@ -244,6 +245,16 @@ def test_pdf_run_length_bomb_is_refused(tmp_path, pdf_baseline):
 
 
 # --- html ----------------------------------------------------------------------------------------
+
+def test_text_longer_than_any_report_is_refused(tmp_path):
+    from qa.config import MAX_TEXT_CHARS
+    from qa.formats import FormatError, extract_text
+
+    path = tmp_path / "huge.txt"
+    path.write_bytes("预算收入完成。\n".encode() * (MAX_TEXT_CHARS // 8 + 10))
+    with pytest.raises(FormatError, match="huge.txt.*characters"):
+        extract_text(path, path.read_bytes())
+
 
 def test_html_nested_600_deep_is_read(tmp_path):
     from qa.formats import extract_text
@@ -641,6 +652,12 @@ def test_app_starts_on_a_read_only_index_with_updates_off(small, app_module, tmp
         assert rec["status"] == "answered" and rec["value"] == 5.14
         assert "只读" in app_module.upload_message(engine, str(small.settings.corpus_dir / "second.txt"),
                                                   read_only=True)
+        # the CLI: qa index says the folder cannot be written; qa ask reads it
+        r = qa("index", "--index", str(mnt), "--corpus", str(small.settings.corpus_dir))
+        err = r.stderr.decode()
+        assert r.returncode == 3 and "cannot be written" in err and "internal error" not in err, err
+        r = qa("ask", "--json", "2023年1-9月教育支出是多少", "--index", str(mnt))
+        assert r.returncode == 0 and json.loads(r.stdout)["value"] == 5.14
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
 

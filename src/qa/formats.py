@@ -225,7 +225,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         text = text[1:]
     text = _normalise_newlines(text)
     _check_not_binary(text, name)
-    return text, encoding
+    return _check_length(text, name), encoding
 
 
 def _detect(data: bytes, name: str) -> tuple[str, str]:
@@ -269,10 +269,20 @@ def extract_text(path: Path, data: bytes) -> str:
     if not data:
         raise FormatError(f"{name}: the file is empty")
     if suffix == ".docx":
-        return _docx_text(data, name)
-    if suffix == ".pdf":
-        return _pdf_text(data, name)
-    return _html_text(data, name)
+        text = _docx_text(data, name)
+    elif suffix == ".pdf":
+        text = _pdf_text(data, name)
+    else:
+        text = _html_text(data, name)
+    return _check_length(text, name)
+
+
+def _check_length(text: str, name: str) -> str:
+    """Refuse text no report has: chunking, figures and embedding grow with it."""
+    if len(text) > config.MAX_TEXT_CHARS:
+        raise FormatError(f"{name}: {len(text):,} characters of text, more than the {config.MAX_TEXT_CHARS:,} "
+                          f"one report may have; split it")
+    return text
 
 
 class _Row(str):
