@@ -320,7 +320,8 @@ def _docx_text(data: bytes, name: str) -> str:
         zf = zipfile.ZipFile(io.BytesIO(data))
         part = _docx_main_part(zf)
         info = zf.getinfo(part)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, etree.LxmlError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError, etree.LxmlError,
+            RuntimeError, NotImplementedError) as e:
         raise FormatError(f"{name}: not a readable Word .docx file ({type(e).__name__}: {e})") from None
     if info.file_size > config.MAX_DOCX_XML_BYTES:
         raise FormatError(f"{name}: the Word file's text part expands to {info.file_size / 2**20:.0f} MB "
@@ -352,7 +353,8 @@ def _docx_text(data: bytes, name: str) -> str:
                     del parent[0]
     except FormatError:
         raise
-    except (zipfile.BadZipFile, etree.LxmlError, OSError, ValueError, zlib.error, EOFError) as e:
+    except (zipfile.BadZipFile, etree.LxmlError, OSError, ValueError, zlib.error, EOFError, RuntimeError,
+            NotImplementedError) as e:  # RuntimeError: an encrypted member; NotImplementedError: its compression
         raise FormatError(f"{name}: not a readable Word .docx file ({type(e).__name__}: {str(e)[:200]})") from None
     return _join_lines(lines)
 
