@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .figures import to_base
 from .candidates import Candidate, RowScorer, candidate_rows
 from .index import Index
-from .lists import GroupFinder, same_dimension
+from .lists import GroupFinder, is_group_total, same_dimension
 from .matching import (GENERIC_ITEM, MATCH_THRESHOLD, NUMBERS, bigrams, clause_contexts, context_similarity,
                        coverage, dimension, generic_leads, item_similarity, same_kind)
 from .question import (Query, distinct_names, parse_question, search_text, validate_question, variants,
@@ -177,6 +177,7 @@ class Answerer:
             self._chunk_starts[c.doc].append((c.start, c.key))
         self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
                                   self._said_before)
+        self._group_index = None  # groups.GroupIndex, built at the first superlative
         self.router = Router(index.documents, default_place)
         self.places: dict[str, str] = self.router.aliases  # every name a question may use for an indexed place
 
@@ -524,7 +525,10 @@ class Answerer:
             else:
                 members = picked
         else:
-            members = self.groups.members(q, docs, ranks)
+            # the group named as the question names it (its 其中 children, bullets under its name),
+            # else the list of the report's structure that fits the question best, else text scans
+            members = (self.groups.members(q, docs, ranks, explicit=True) or self._structural_members(q, docs, ranks)
+                       or self.groups.members(q, docs, ranks))
         listed = len(q.items) >= 2 and len(members) == len(q.items)
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
@@ -556,6 +560,33 @@ class Answerer:
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=entity, citations=_dedupe(cites))
 
+
+    def _structural_members(self, q: Query, docs, ranks) -> list[Figure]:
+        """The members of the group the report lists (groups.py: enumerations, 其中 children,
+        bullets, the same item under sibling headings) that best fits the question's words and
+        meaning, restricted to the members the question's hard constraints allow."""
+        if self._group_index is None:
+            from .groups import GroupIndex, build_groups
+            self._group_index = GroupIndex(build_groups(self.index, self.groups), self.index)
+
+        def usable(g) -> list[Figure]:
+            rows = [f for f in g.members if not self._conflicts(q, f) and not is_group_total(q.group, f.item)
+                    and not (kind and other_kind in f.item and kind not in f.item)
+                    and not (len(f.item) >= 3 and coverage(f.item, q.group) >= 0.8)]  # the group itself, or a split of it
+            if q.by in ("change", "decline"):
+                return [f for f in rows if f.change_value is not None and f.change_unit in ("%", "个百分点")]
+            return same_dimension([f for f in rows if self._measure_fit(q, f) >= 0])
+
+        phrase = " ".join(x for x in [q.group, *q.items] if x)
+        # the kind asked (…的收入最多): a list mixing 收入 and 支出 rows ranges over that kind only
+        kinds = [k for k in ("收入", "支出") if k in phrase]
+        kind = kinds[0] if len(kinds) == 1 else ""
+        other_kind = {"收入": "支出", "支出": "收入"}.get(kind, "")
+        ranked = self._group_index.rank(phrase, self.retriever._query_vector(search_text(q)), docs,
+                                        lambda f: ranks.get(self._chunk_key(f)), usable)
+        if q.count:
+            ranked = [r for r in ranked if len(r[1]) == q.count] or ranked
+        return ranked[0][1] if ranked else []
 
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))
@@ -1014,6 +1045,9 @@ def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
     it apart when all share a long tail ('城乡一体化示范区' of '…一般公共预算收入'), else as the
     question named it when the report's name contains that or does not name it at all."""
     items = [f.item for f in members]
+    i = next((k for k, f in enumerate(members) if f is win), -1)
+    if 0 <= i < len(q.items) and len(q.items[i]) >= 2 and q.items[i] in win.item:
+        return q.items[i]  # 政府性基金预算收入 asked (四本预算), 地方政府性基金预算收入 in the report
     tail = 0
     while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
         tail += 1

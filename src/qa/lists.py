@@ -103,6 +103,8 @@ class GroupFinder:
         first = next((f for f in self.rows_by_doc[doc] if a <= f.start < b and listable(f)
                       and f.measure == "amount" and ok(f)), None)
         lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
+        if first is not None and first.value_text in lead:  # ●教育支出41242亿元，…: the words before the number
+            lead = lead[:lead.index(first.value_text)].strip()
         return replace(first, item=lead) if first is not None and len(lead) >= 2 else None
 
     def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
@@ -111,10 +113,11 @@ class GroupFinder:
             return []
         return self.rows_by_chunk.get(key, [])
 
-    def members(self, q: Query, docs, ranks, loose: bool = True) -> list[Figure]:
+    def members(self, q: Query, docs, ranks, loose: bool = True, explicit: bool = False) -> list[Figure]:
         """Rows of the family the question ranks: the children of the group item (其中…,
         在重点支出中…), else the figures listed right after the group is named in the
-        best-retrieved passage."""
+        best-retrieved passage. `explicit`: only the children and the bullets under the
+        group's own name (the report names the group as the question does)."""
         group = q.group
         pool: list[Figure] = []
         if group:
@@ -125,7 +128,7 @@ class GroupFinder:
                 pool = [f for f in kids if f.doc == best_doc]
         if len({f.item for f in pool}) < 2:
             pool = self._bullets_after_group(q, docs, ranks)
-        if len({f.item for f in pool}) < 2:
+        if len({f.item for f in pool}) < 2 and not explicit:
             pool = self._listed_after_group(q, docs, ranks, loose)
         out, seen = [], set()
         for f in pool:  # one row per item: its first statement

@@ -1,0 +1,127 @@
+"""Groups recorded from a report's structure (src/qa/groups.py) and the operations over their
+members. Invented mini-reports: each way a report lists a group — an enumeration after its total,
+bullets (●), one paragraph per member under a heading, 其中 children, the same item under sibling
+headings — must give one group with the members as the report names them, and no total among them."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from qa.records import Figure
+
+REPORT = """衢州市2025年预算执行情况的报告
+一、全市预算执行情况
+2025年全市一般公共预算支出310.4亿元，主要项目执行情况是：教育支出58.2亿元、科学技术支出12.6亿元、卫生健康支出27.9亿元。
+二、重点支出
+●乡村振兴。安排资金6.4亿元，支持高标准农田建设。
+●城市更新。安排资金9.1亿元，推进老旧小区改造。
+●科技创新。安排资金3.3亿元，支持重大科研平台。
+三、市级主要支出科目执行情况
+城乡社区支出20.5亿元。主要用于市政设施维护。
+农林水支出14.2亿元。主要用于水利工程建设。
+四、社会保险基金
+全市社会保险基金收入180.2亿元。其中：企业职工基本养老保险基金收入96.4亿元、城乡居民基本养老保险基金收入21.7亿元。
+五、开发区预算执行情况
+（一）衢州智造新城
+地方一般公共预算收入完成28.5亿元，增长3.1%。
+（二）衢州经济技术开发区
+地方一般公共预算收入完成19.6亿元，下降4.2%。
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, embedder):
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    base = tmp_path_factory.mktemp("groups")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "2025_quzhou_city_budget_report.txt").write_text(REPORT, encoding="utf-8")
+    return Engine.open(Settings.from_args(corpus=corpus, index=base / "index"), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def groups(engine):
+    from qa.groups import build_groups
+
+    answerer = engine._snapshot.answerer
+    return build_groups(answerer.index, answerer.groups)
+
+
+def _members(groups, kind: str) -> list[list[tuple[str, str]]]:
+    return [[(f.item, f.value_text) for f in g.members] for g in groups if g.kind == kind]
+
+
+def test_enumeration_after_its_total_has_the_subjects_not_the_total(groups):
+    runs = _members(groups, "enumeration")
+    assert [("教育支出", "58.2"), ("科学技术支出", "12.6"), ("卫生健康支出", "27.9")] in runs
+    assert not any(item == "一般公共预算支出" for run in runs for item, _ in run)
+
+
+def test_bullets_are_named_by_their_lead_words(groups):
+    assert [("乡村振兴", "6.4"), ("城市更新", "9.1"), ("科技创新", "3.3")] in _members(groups, "bullets")
+
+
+def test_paragraphs_under_a_heading_each_opening_with_its_figure(groups):
+    found = [g for g in groups if g.kind == "paragraphs"
+             and [(f.item, f.value_text) for f in g.members] == [("城乡社区支出", "20.5"), ("农林水支出", "14.2")]]
+    assert found and "主要支出科目" in found[0].intro  # the heading introduces the list
+
+
+def test_children_of_a_total(groups):
+    kids = _members(groups, "children")
+    assert [("企业职工基本养老保险基金收入", "96.4"), ("城乡居民基本养老保险基金收入", "21.7")] in kids
+
+
+def test_same_item_under_sibling_headings_is_named_by_the_headings(groups):
+    sections = [g for g in groups if g.kind == "sections" and g.members[0].value_text == "28.5"]
+    assert sections
+    assert [(f.item, f.value_text) for f in sections[0].members] == [("衢州智造新城", "28.5"),
+                                                                     ("衢州经济技术开发区", "19.6")]
+
+
+@pytest.mark.parametrize("question, entity, value", [
+    ("衢州市2025年全市一般公共预算支出各科目中哪一项最大？", "教育支出", 58.2),
+    ("衢州市各开发区2025年地方一般公共预算收入谁最高？", "衢州智造新城", 28.5),
+    ("衢州市各开发区2025年地方一般公共预算收入哪个降幅最大？", "衢州经济技术开发区", 4.2),
+    ("衢州市重点支出中哪一项安排最少？", "科技创新", 3.3),
+])
+def test_superlative_over_the_group_the_question_describes(engine, question, entity, value):
+    rec = engine.ask(question).to_dict()
+    assert (rec["status"], rec["entity"], rec["value"]) == ("answered", entity, value), rec["answer"]
+
+
+# --- operations ------------------------------------------------------------------------------
+
+def _row(item: str, value: str, unit: str = "亿元", direction: str | None = None, change: str | None = None) -> Figure:
+    return Figure("d", item, Decimal(value), value, unit, "amount", 0, 1, 0, 1, direction=direction,
+                  change_value=Decimal(change) if change else None, change_unit="%" if change else None)
+
+
+def test_extreme_by_amount_across_units():
+    from qa.groups import extreme
+
+    rows = [_row("A", "1.2"), _row("B", "9000", "万元"), _row("C", "0.5")]
+    assert [f.item for f in extreme(rows)] == ["A", "B", "C"]  # 9000万元 = 0.9亿元
+    assert extreme(rows, most=False)[0].item == "C"
+
+
+def test_extreme_by_change_and_by_decline():
+    from qa.groups import extreme
+
+    rows = [_row("A", "1", direction="增长", change="5"), _row("B", "1", direction="下降", change="8"),
+            _row("C", "1", direction="下降", change="2"), _row("D", "1")]
+    assert [f.item for f in extreme(rows, by="change")] == ["A", "C", "B"]  # D states no change
+    assert extreme(rows, by="decline")[0].item == "B"
+
+
+def test_total_difference_share():
+    from qa.groups import difference, share_of, total_of
+
+    a, b = _row("A", "1.5"), _row("B", "5000", "万元")
+    assert total_of([a, b]) == Decimal("200000000")
+    assert difference(a, b) == Decimal("100000000")
+    assert share_of(b, a) == Decimal(100) / 3
+    assert share_of(a, _row("Z", "0")) is None
