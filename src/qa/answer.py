@@ -622,7 +622,9 @@ class Answerer:
         word = "少于" if less else "多于"
         if _base(win) == _base(lose):
             word = "等于"
-        text = f"{win.item}{win.value_text}{win.unit}{word}{lose.item}{lose.value_text}{lose.unit}"
+        # rows that carry one name (核减率) are told apart by the question's names
+        name = (lambda f: _asked_name(q, picked, f)) if a.item == b.item else (lambda f: f.item)
+        text = f"{name(win)}{win.value_text}{win.unit}{word}{name(lose)}{lose.value_text}{lose.unit}"
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
                       direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
 
@@ -893,7 +895,8 @@ class Answerer:
                 continue
             who = {"户": "户", "人次": "人次"}.get(dimension(h), "人")
             text = (f"{f.item}{f.value_text}{f.unit} ÷ {h.value_text}{h.unit} = 平均每{who}{fmt_decimal(per)}元")
-            return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit="元",
+            # the unit says what the yuan are per (元/人): 3000 元 alone would read as a total
+            return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit=f"元/{who}",
                           citations=_dedupe([self._cite(f), self._cite(h)]))
         return _abstain(question, f"报告中没有找到{phrase}的人均数，也没有找到可以相除的金额和人数。")
 
@@ -1037,6 +1040,10 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     asked = q.items[i] if i < len(q.items) else ""
     if asked and coverage(asked, win.item) >= 0.99:
         return asked
+    if asked and len({f.item for f in picked}) == 1:
+        # both rows carry one name (核减率): only the question tells them apart (工程结算评审核减率)
+        rest = asked[:-len(win.item)] if asked.endswith(win.item) else asked
+        return rest if len(rest) >= 2 else asked
     return win.item
 
 
