@@ -685,6 +685,10 @@ class Answerer:
         return out
 
     def arithmetic(self, question: str, q: Query, docs, ranks) -> Answer:
+        if q.op in ("gap", "diff", "remaining") and any("限额" in it for it in q.items):
+            room = self._headroom(question, q, docs, ranks)
+            if room is not None:
+                return room
         if q.op == "surplus":
             return self._surplus(question, q, docs, ranks)
         if q.op == "remaining":
@@ -899,6 +903,29 @@ class Answerer:
             return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit=f"元/{who}",
                           citations=_dedupe([self._cite(f), self._cite(h)]))
         return _abstain(question, f"报告中没有找到{phrase}的人均数，也没有找到可以相除的金额和人数。")
+
+    def _headroom(self, question: str, q: Query, docs, ranks) -> Answer | None:
+        """The room under a ceiling (限额 − 余额; 离限额还有多少空间): the ceiling and the balance of
+        one subject, each found as a lookup would find it, in one report; None when either is missing."""
+        named = next(it for it in q.items if "限额" in it)
+        subject = re.sub(r"^末|限额|余额|中央|省?核定的?|省批", "", named)
+        if len(subject) < 2:
+            return None
+        lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "attribute": "amount"})
+        ceiling = self.best_rows(subject + "限额", lq, docs, ranks)
+        if not ceiling or "限额" not in ceiling[0].fig.item:
+            return None
+        top = ceiling[0].fig
+        balance = [c for c in self.best_rows(subject + "余额", lq, [top.doc], ranks)
+                   if "余额" in c.fig.item and "限额" not in c.fig.item and dimension(c.fig) == dimension(top)]
+        if not balance or _base(balance[0].fig) > _base(top):
+            return None
+        low = balance[0].fig
+        room = _from_base(remaining(_base(top), _base(low)), top.unit)
+        text = (f"{top.item}{top.value_text}{top.unit}，{low.item}{low.value_text}{low.unit}，"
+                f"距限额尚余{fmt_decimal(room)}{top.unit}")
+        return Answer(question, kind="calculation", answer=text, value=float(round(room, 2)), unit=top.unit,
+                      citations=_dedupe([self._cite(top), self._cite(low)]))
 
     def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
         """'X还有多少没用': X minus the smaller amount the same sentence says was used."""
