@@ -695,3 +695,46 @@ def test_a_cancelled_upload_leaves_corpus_and_index_as_they_were(small, app_modu
     msg = app_module.upload_message(small, str(same), replace=True, cancel=cancel)
     assert "已取消" in msg
     assert (small.settings.corpus_dir / FIRST_REPORT.name).read_bytes() == FIRST_REPORT.read_bytes()
+
+
+def test_app_login_and_upload_size_limit_over_http(small, tmp_path):
+    """The real server: nothing without the login, and an upload over the size limit refused."""
+    import socket
+
+    httpx = pytest.importorskip("httpx")
+    from qa.config import MAX_FILE_BYTES
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "QA_APP_AUTH": "staff:pw-test-1"}
+    log = open(tmp_path / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--watch-interval", "0",
+                             "--index", str(small.settings.index_dir), "--corpus", str(small.settings.corpus_dir)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert proc.poll() is None, (tmp_path / "app.log").read_text()[-2000:]
+            try:
+                httpx.get(url, timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "app did not start"
+                time.sleep(1)
+        with httpx.Client(base_url=url, timeout=30) as anon:
+            assert anon.get("config").status_code == 401
+            assert anon.post("gradio_api/upload", files={"files": ("a.txt", b"x")}).status_code in (401, 403)
+        with httpx.Client(base_url=url, timeout=60) as user:
+            assert user.post("login", data={"username": "staff", "password": "wrong"}).status_code >= 400
+            assert user.post("login", data={"username": "staff", "password": "pw-test-1"}).status_code == 200
+            assert user.get("config").status_code == 200
+            big = user.post("gradio_api/upload", files={"files": ("big.txt", b"x" * (MAX_FILE_BYTES + 1024))})
+            assert big.status_code == 413, big.text[:200]
+            small_upload = user.post("gradio_api/upload", files={"files": ("ok.txt", b"x" * 1024)})
+            assert small_upload.status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
