@@ -34,7 +34,9 @@ from qa.evaluation.dataset import load_question_set, locate_evidence  # noqa: E4
 from qa.figures import to_base  # noqa: E402
 from qa.question import QuestionError, parse_question, search_text, validate_question  # noqa: E402
 
-DEFAULT_SETS = ["eval/dev.jsonl", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "eval").glob("heldout*.jsonl"))]
+# every development set: the dev set, the held-out sets, the sets over the reports added later
+DEFAULT_SETS = ["eval/dev.jsonl", *sorted(str(p.relative_to(ROOT)) for pat in ("heldout*.jsonl", "newdev*.jsonl")
+                                          for p in (ROOT / "eval").glob(pat))]
 
 
 def _value(s: str | None) -> Decimal | None:

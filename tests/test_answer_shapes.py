@@ -179,3 +179,57 @@ def test_zhongyang_is_not_read_as_in():
 def test_counts_said_in_the_question(question, count, op):
     q = parse_question(question)
     assert (q.count, q.op) == (count, op)
+
+
+# --- operations: ratio (倍), per head (平均每人), remaining (限额 − 余额) -----------------------
+
+OPS_REPORT = """松溪县2024年预算执行情况报告
+一、收支情况
+2024年全县一般公共预算收入6.40亿元，其中税收收入4.80亿元，非税收入1.60亿元。
+二、民生保障
+全年发放困难群众生活补助资金1500万元，惠及困难群众5000人。
+全年发放80岁以上高龄津贴300万元，惠及老年人2500人。
+三、债务管理
+2024年全县政府债务限额52.6亿元，债务余额48.1亿元。
+"""
+
+
+@pytest.fixture(scope="module")
+def ops_engine(tmp_path_factory, embedder):
+    from qa.config import Settings
+    from qa.engine import Engine
+
+    base = tmp_path_factory.mktemp("ops")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    (corpus / "2024_songxi_county_report.txt").write_text(OPS_REPORT, encoding="utf-8")
+    return Engine.open(Settings.from_args(corpus=corpus, index=base / "index"), embedder=embedder)
+
+
+def test_operation_functions():
+    from decimal import Decimal
+
+    from qa.answer import per_head, ratio_of, remaining
+
+    assert ratio_of(Decimal("4.8"), Decimal("1.6")) == Decimal(3)
+    assert ratio_of(Decimal(1), Decimal(0)) is None
+    assert per_head(Decimal(15000000), Decimal(5000)) == Decimal(3000)
+    assert per_head(Decimal(1), Decimal(0)) is None
+    assert remaining(Decimal("52.6"), Decimal("48.1")) == Decimal("4.5")
+
+
+def test_ratio_of_two_items(ops_engine):
+    q = parse_question("税收收入是非税收入的多少倍？")
+    assert (q.qtype, q.op, q.items) == ("arithmetic", "ratio", ["税收收入", "非税收入"])
+    rec = ask(ops_engine, "2024年税收收入是非税收入的多少倍？")
+    assert rec["status"] == "answered", rec["answer"]
+    assert (rec["value"], rec["unit"]) == (3.0, "倍")
+
+
+def test_per_head_from_an_amount_and_the_people_it_reached(ops_engine):
+    q = parse_question("困难群众生活补助平均每人多少钱？")
+    assert (q.qtype, q.op) == ("arithmetic", "per_head")
+    rec = ask(ops_engine, "困难群众生活补助资金平均每人多少钱？")
+    assert rec["status"] == "answered", rec["answer"]
+    assert (rec["value"], rec["unit"]) == (3000.0, "元/人")
+    assert "5000人" in rec["citations"][0]["text"]
