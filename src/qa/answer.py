@@ -28,6 +28,7 @@ from .question import (Query, distinct_names, parse_question, search_text, valid
 from .records import Answer, Citation, Figure
 from .retrieve import HybridRetriever
 from .route import Router
+from .rows import section_topic
 
 MATCH_FLOOR = MATCH_THRESHOLD - 0.15  # below this no bonus (retrieval rank, period …) makes a row the asked item
 
@@ -527,8 +528,15 @@ class Answerer:
         else:
             # the group named as the question names it (its 其中 children, bullets under its name),
             # else the list of the report's structure that fits the question best, else text scans
-            members = (self.groups.members(q, docs, ranks, explicit=True) or self._structural_members(q, docs, ranks)
-                       or self.groups.members(q, docs, ranks))
+            members = self.groups.members(q, docs, ranks, explicit=True)
+            listed_in, said = self._structural_members(q, docs, ranks, with_said=True)
+            if members and listed_in and members[0].parent:
+                # 其中 children of a name the question only partly says (地方一般公共预算收入 of
+                # 各管理区地方一般公共预算收入): the list whose introduction says more wins
+                phrase = " ".join(x for x in [q.group, *q.items] if x)
+                if said > coverage(phrase, members[0].parent + " " + section_topic(members[0].section)):
+                    members = listed_in
+            members = members or listed_in or self.groups.members(q, docs, ranks)
         listed = len(q.items) >= 2 and len(members) == len(q.items)
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
@@ -561,7 +569,7 @@ class Answerer:
                       direction=win.direction, entity=entity, citations=_dedupe(cites))
 
 
-    def _structural_members(self, q: Query, docs, ranks) -> list[Figure]:
+    def _structural_members(self, q: Query, docs, ranks, with_said: bool = False):
         """The members of the group the report lists (groups.py: enumerations, 其中 children,
         bullets, the same item under sibling headings) that best fits the question's words and
         meaning, restricted to the members the question's hard constraints allow."""
@@ -586,7 +594,11 @@ class Answerer:
                                         lambda f: ranks.get(self._chunk_key(f)), usable)
         if q.count:
             ranked = [r for r in ranked if len(r[1]) == q.count] or ranked
-        return ranked[0][1] if ranked else []
+        members = ranked[0][1] if ranked else []
+        if with_said:  # (and how much of the phrase the chosen list's introduction says)
+            g = ranked[0][0] if ranked else None
+            return members, coverage(phrase, g.intro + " " + g.topic) if g is not None else 0.0
+        return members
 
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))

@@ -242,7 +242,7 @@ def paragraph_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> li
     return out
 
 
-def section_groups(rows_by_doc: dict[str, list[Figure]]) -> list[Group]:
+def section_groups(rows_by_doc: dict[str, list[Figure]], index: "Index | None" = None) -> list[Group]:
     """The same item stated under sibling headings (一、A区 …（一）2025年… > 1.一般公共预算 /
     二、B区 … same path below): a list whose members are named by the headings that differ."""
     out = []
@@ -265,6 +265,13 @@ def section_groups(rows_by_doc: dict[str, list[Figure]]) -> list[Group]:
             if len({m.item for m in members}) < 2:
                 continue
             parent = section_topic(key[3][-1]) if key[3] else ""
+            if index is not None:  # the line over the first heading (an annex title the sections miss)
+                text = index.documents[doc].text
+                heading, first = next(iter(by_heading.items()))
+                at = text.rfind(section_topic(heading) or heading, 0, first.start)
+                line = text.rfind("\n", 0, at) if at > 0 else -1
+                if line > 0:
+                    parent += " " + text[text.rfind("\n", 0, line) + 1:line].strip()[:60]
             out.append(Group(doc, "sections", f"{parent} {key[0]}", members, key[0]))
     return out
 
@@ -278,7 +285,7 @@ def build_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
     pos = {id(f): i for i, f in enumerate(index.figures)}
     groups = (enumeration_groups(index, finder) + children_groups(index, finder.rows_by_doc)
               + bullet_groups(index, finder) + paragraph_groups(index, finder.rows_by_doc)
-              + section_groups(finder.rows_by_doc))
+              + section_groups(finder.rows_by_doc, index))
     by_span = {(f.doc, f.start): i for i, f in enumerate(index.figures)}
     for g in groups:
         g.rows = [pos.get(id(f), by_span.get((f.doc, f.start), -1)) for f in g.members]
