@@ -27,6 +27,12 @@ REPORT = """衢州市2025年预算执行情况的报告
 地方一般公共预算收入完成28.5亿元，增长3.1%。
 （二）衢州经济技术开发区
 地方一般公共预算收入完成19.6亿元，下降4.2%。
+六、市本级支出决算说明
+（一）201-一般公共服务支出科目41000万元。
+1.20101-人大事务科目900万元。
+2.20103-政府办公厅（室）及相关机构事务科目7600万元。
+（二）205-教育支出科目83000万元。
+1.20502-普通教育科目95000万元。
 """
 
 
@@ -68,6 +74,13 @@ def test_paragraphs_under_a_heading_each_opening_with_its_figure(groups):
     found = [g for g in groups if g.kind == "paragraphs"
              and [(f.item, f.value_text) for f in g.members] == [("城乡社区支出", "20.5"), ("农林水支出", "14.2")]]
     assert found and "主要支出科目" in found[0].intro  # the heading introduces the list
+
+
+def test_bullets_of_one_kind_with_deeper_bullets_between(groups):
+    lists = _members(groups, "bullets")
+    assert [("一般公共服务支出科目", "41000"), ("教育支出科目", "83000")] in lists  # the code (201-) is no name
+    assert [("人大事务科目", "900"), ("政府办公厅（室）及相关机构事务科目", "7600")] in lists
+    assert not any(("普通教育科目", "95000") in run and len(run) > 1 for run in lists)  # alone under its (二)
 
 
 def test_children_of_a_total(groups):

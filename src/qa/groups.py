@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 # a bullet line: ●/■/——/一是/（一）/1. (numbered headings too: their lines are siblings)
 _BULLET = re.compile(r"\s*(●|■|◆|▲|·|•|——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|"
-                     r"\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]+、)")
+                     r"\d{1,2}[.．、](?!\d)|\d{1,2}[.．](?=\d{3,}[-－])|[一二三四五六七八九十]+、)")  # (1.20101-人大事务: a numbered code)
 _NUMBERS = re.compile(r"[\d.,，．]+\s*(?:万亿|亿|万)?(?:元|%|个百分点|人|户|个)?")
 _TOTAL = re.compile(r"总计|合计|^总收入$|^总支出$|^收入$|^支出$|小计")
 _DECLINE = {"下降", "减少"}
@@ -143,8 +143,10 @@ def children_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> lis
 
 
 def bullet_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
-    """Consecutive lines opening with the same kind of bullet, each with its first amount,
-    named by the bullet's lead words; introduced by the line before them."""
+    """Lines opening with the same kind of bullet, each with its first amount, named by the
+    bullet's lead words; introduced by the line before them. Lines with deeper bullets may stand
+    between them ((一)201-…\n1.20101-…\n(二)202-…: the (一)(二) lines are one list); the kind of
+    the bullet over the first one ends the list."""
     out = []
     for doc in finder.rows_by_doc:
         text = index.documents[doc].text
@@ -152,33 +154,35 @@ def bullet_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
         for raw in text.split("\n"):
             lines.append((pos, pos + len(raw)))
             pos += len(raw) + 1
-        i = 0
-        while i < len(lines):
-            a, b = lines[i]
+        kinds = []
+        for a, b in lines:
             m = _BULLET.match(text[a:b])
-            if not m:
-                i += 1
+            kinds.append(_mark_kind(m.group(1)) if m else None)
+        taken: set[int] = set()
+        for i, mark in enumerate(kinds):
+            if mark is None or i in taken:
                 continue
-            mark = _mark_kind(m.group(1))
-            j = i
-            while j + 1 < len(lines):
-                m2 = _BULLET.match(text[lines[j + 1][0]:lines[j + 1][1]])
-                if not m2 or _mark_kind(m2.group(1)) != mark:
-                    break
+            parent = next((k for k in reversed(kinds[:i]) if k is not None and k != mark), None) \
+                if i > 0 and kinds[i - 1] is not None else None
+            run, j = [i], i + 1
+            while j < len(lines) and kinds[j] is not None and kinds[j] != parent:
+                if kinds[j] == mark:
+                    run.append(j)
                 j += 1
-            if j > i:
-                members = [_named_at_number(text, row, a2) for a2, b2 in lines[i:j + 1]
-                           if (row := finder._bullet_member(doc, text, a2, b2, lambda f: True)) is not None]
-                members = _one_per_item(members)
-                dims = defaultdict(list)
-                for f in members:
-                    dims[dimension(f)].append(f)
-                members = max(dims.values(), key=len, default=[])
-                if len(members) >= 2:
-                    pa, pb = lines[i - 1] if i > 0 else (a, a)
-                    # (no section topic: a bullet line is often parsed as a heading, its own words)
-                    out.append(Group(doc, "bullets", _lead(text, pa, pb), members, ""))
-            i = j + 1
+            taken.update(run)
+            if len(run) < 2:
+                continue
+            members = [_named_at_number(text, row, lines[k][0]) for k in run
+                       if (row := finder._bullet_member(doc, text, lines[k][0], lines[k][1], lambda f: True)) is not None]
+            members = _one_per_item(members)
+            dims = defaultdict(list)
+            for f in members:
+                dims[dimension(f)].append(f)
+            members = max(dims.values(), key=len, default=[])
+            if len(members) >= 2:
+                pa, pb = lines[i - 1] if i > 0 else lines[i]
+                # (no section topic: a bullet line is often parsed as a heading, its own words)
+                out.append(Group(doc, "bullets", _lead(text, pa, pb) if i > 0 else "", members, ""))
     return out
 
 
@@ -188,7 +192,7 @@ def _named_at_number(text: str, f: Figure, line: int) -> Figure:
     if _BULLET.match(f.item):  # a mark lists.py does not know (●) left in the lead words
         f = replace(f, item=_BULLET.sub("", f.item, count=1).strip() or f.item)
     if re.search(r"\d", f.item):
-        words = _BULLET.sub("", text[line:f.start], count=1).strip(" ，,：:；;")
+        words = re.sub(r"^\d+[-－]", "", _BULLET.sub("", text[line:f.start], count=1).strip(" ，,：:；;"))
         if 2 <= len(words) <= 30 and not re.search(r"[，,。；;：:]", words):
             return replace(f, item=words)
         return replace(f, item=re.split(r"\d", f.item)[0].strip(" ，,：:") or f.item)

@@ -105,6 +105,7 @@ class GroupFinder:
         lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
         if first is not None and first.value_text in lead:  # ●教育支出41242亿元，…: the words before the number
             lead = lead[:lead.index(first.value_text)].strip()
+        lead = re.sub(r"^\d+[-－]", "", lead)  # 205-教育支出科目: the subject's code is not its name
         return replace(first, item=lead) if first is not None and len(lead) >= 2 else None
 
     def _rows_in_chunk(self, key: str, docs) -> list[Figure]:
@@ -169,14 +170,17 @@ class GroupFinder:
                 if len(marks) >= 2:
                     tail = _NEXT_HEADING.search(text, marks[-1] + 2, marks[-1] + 500)
                     spans = list(zip(marks, marks[1:] + [tail.start() if tail else marks[-1] + 300]))
-            if len(spans) < 2:  # bullet lines under a heading
-                spans, start = [], line_end + 1
+            if len(spans) < 2:  # bullet lines under a heading: those of the first line's kind
+                spans, start, kind = [], line_end + 1, None
                 while start < len(text):
                     end = text.find("\n", start)
                     end = len(text) if end < 0 else end
-                    if not _LINE_BULLET.match(text[start:end]):
+                    m = _LINE_BULLET.match(text[start:end])
+                    if not m:
                         break
-                    spans.append((start, end))
+                    kind = kind or _bullet_kind(m.group(1))
+                    if _bullet_kind(m.group(1)) == kind:  # (deeper bullets between them are their parts)
+                        spans.append((start, end))
                     start = end + 1
             intro = text[text.rfind("\n", 0, pos) + 1:pos]
             if q.scope and ("本级" in q.scope and "本级" in intro or q.scope in intro):
@@ -282,6 +286,11 @@ def parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
     lead_a = text[a.sent_start:a.start].lstrip()
     lead_b = text[b.sent_start:b.start].lstrip()
     return a.sent_start != b.sent_start and len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
+
+
+def _bullet_kind(mark: str) -> str:
+    """一是/（一）/1./一、/—— as a kind, whatever its number: bullets of one kind are one level."""
+    return re.sub(r"[一二三四五六七八九十]+|\d+", "N", mark.strip())
 
 
 def listable(f: Figure) -> bool:
