@@ -233,84 +233,24 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     for stale in index_dir.glob("gen-*.partial"):  # left by a killed build; we hold the lock
         shutil.rmtree(stale, ignore_errors=True)
     old = _load_previous(index_dir)
-    files = discover(settings.corpus_dir, report.skipped,
-                     prefer=(d.get("file", "") for d in (old["docs"].values() if old else ())))
-    hashes = {p.stem: _file_digest(p) for p in files}
-    by_name = {p.stem: p for p in files}
-    old_docs = old["docs"] if old else {}
-    same_build = (old is not None and not rebuild and old["manifest"]["model"]["name"] == _model_name(settings, embedder)
-                  and old["manifest"].get("extractor_version") == config.EXTRACTOR_VERSION
-                  and any(k.startswith("rows/") for k in old["manifest"]["checksums"]))  # rows indexed too
-
-    for name, digest in hashes.items():
-        if same_build and name in old_docs and old_docs[name]["sha256_file"] == digest:
-            report.unchanged.append(name)
-        elif name in old_docs:
-            report.changed.append(name)
-        else:
-            report.added.append(name)
-    report.removed = [n for n in old_docs if n not in hashes]
+    by_name, hashes, same_build = _classify(settings, embedder, rebuild, old, report)
     if same_build and report.up_to_date:
-        report.total_chunks = old["manifest"]["counts"]["chunks"]
-        report.seconds = time.perf_counter() - t0
-        progress("index is up to date", 1.0)
-        return report
-
-    from .figures import extract_figures
-    from .segment import chunk_document
-
-    documents: dict[str, Document] = {}
-    chunks: list[Chunk] = []
-    figures: list[Figure] = []
-    file_meta: dict[str, dict] = {}
-    todo = report.added + report.changed
-    for i, name in enumerate(sorted(hashes)):
-        if name in report.unchanged:
-            documents[name] = old["documents"][name]
-            chunks.extend(old["chunks"][name])
-            figures.extend(old["figures"][name])
-            file_meta[name] = old_docs[name]
-            continue
-        progress(f"reading {by_name[name].name}", 0.3 * i / max(1, len(hashes)))
-        try:
-            doc = read_document(by_name[name])
-        except IngestError as e:
-            report.skipped[by_name[name].name] = str(e)
-            if name in report.changed and old and name in old["documents"]:
-                # keep the last good version rather than losing it
-                documents[name] = old["documents"][name]
-                chunks.extend(old["chunks"][name])
-                figures.extend(old["figures"][name])
-                file_meta[name] = old_docs[name]
-            if name in todo:
-                todo.remove(name)
-            for lst in (report.added, report.changed):
-                if name in lst:
-                    lst.remove(name)
-            continue
-        progress(f"segmenting {by_name[name].name}", 0.3 * (i + 0.5) / max(1, len(hashes)))
-        doc_chunks = chunk_document(doc, settings)
-        documents[name] = doc
-        chunks.extend(doc_chunks)
-        figures.extend(extract_figures(doc))
-        file_meta[name] = {"sha256_file": hashes[name], "file": by_name[name].name}
-    if not documents:
-        raise IngestError(f"no readable report in {settings.corpus_dir}"
-                          + "".join(f"\n  {f}: {r}" for f, r in report.skipped.items()))
+        return _nothing_to_do(report, old, t0, progress)
+    contents = _read_reports(settings, old, by_name, hashes, report, progress)
     if same_build and report.up_to_date:  # what changed could not be read: the live index stays
-        report.total_chunks = old["manifest"]["counts"]["chunks"]
-        report.seconds = time.perf_counter() - t0
-        return report
+        return _nothing_to_do(report, old, t0, None)
 
     if embedder is None:
         from .embed import Embedder
         embedder = Embedder(settings.model)
     cache_dir = settings.embed_cache_dir or index_dir / "cache"
-    vectors, report.embedded_chunks = _embed_with_cache(cache_dir, embedder, chunks, documents, progress)
-    report.total_chunks = len(chunks)
+    vectors, report.embedded_chunks = _embed_with_cache(cache_dir, embedder, contents.chunks, contents.documents,
+                                                        progress)
+    report.total_chunks = len(contents.chunks)
     progress("writing index", 0.9)
     try:
-        gen = _write_generation(index_dir, settings, embedder, documents, chunks, figures, vectors, file_meta)
+        gen = _write_generation(index_dir, settings, embedder, contents.documents, contents.chunks,
+                                contents.figures, vectors, contents.file_meta)
     except OSError as e:
         # a full disk or a read-only folder: the half-written generation goes, the live one stays
         for partial in index_dir.glob("gen-*.partial"):
@@ -324,6 +264,90 @@ def _build_locked(settings: Settings, embedder, rebuild: bool, progress: Progres
     report.seconds = time.perf_counter() - t0
     progress("index ready", 1.0)
     return report
+
+
+def _classify(settings: Settings, embedder, rebuild: bool, old: dict | None, report: BuildReport
+              ) -> tuple[dict[str, Path], dict[str, str], bool]:
+    """Sort the corpus's reports into added, changed, unchanged and removed (on `report`).
+
+    Returns the files by name, their digests, and whether the previous generation was built the same
+    way (model, extractor, rows indexed): only then may its unchanged reports be reused."""
+    files = discover(settings.corpus_dir, report.skipped,
+                     prefer=(d.get("file", "") for d in (old["docs"].values() if old else ())))
+    hashes = {p.stem: _file_digest(p) for p in files}
+    by_name = {p.stem: p for p in files}
+    old_docs = old["docs"] if old else {}
+    same_build = (old is not None and not rebuild and old["manifest"]["model"]["name"] == _model_name(settings, embedder)
+                  and old["manifest"].get("extractor_version") == config.EXTRACTOR_VERSION
+                  and any(k.startswith("rows/") for k in old["manifest"]["checksums"]))  # rows indexed too
+    for name, digest in hashes.items():
+        if same_build and name in old_docs and old_docs[name]["sha256_file"] == digest:
+            report.unchanged.append(name)
+        elif name in old_docs:
+            report.changed.append(name)
+        else:
+            report.added.append(name)
+    report.removed = [n for n in old_docs if n not in hashes]
+    return by_name, hashes, same_build
+
+
+def _nothing_to_do(report: BuildReport, old: dict, t0: float, progress: Progress | None) -> BuildReport:
+    report.total_chunks = old["manifest"]["counts"]["chunks"]
+    report.seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress("index is up to date", 1.0)
+    return report
+
+
+@dataclass
+class _Contents:
+    """What the next generation holds: every report's document, chunks, figures and file record."""
+
+    documents: dict[str, Document] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    file_meta: dict[str, dict] = field(default_factory=dict)
+
+    def keep(self, name: str, old: dict) -> None:
+        """Carry a report over from the previous generation as it was."""
+        self.documents[name] = old["documents"][name]
+        self.chunks.extend(old["chunks"][name])
+        self.figures.extend(old["figures"][name])
+        self.file_meta[name] = old["docs"][name]
+
+
+def _read_reports(settings: Settings, old: dict | None, by_name: dict[str, Path], hashes: dict[str, str],
+                  report: BuildReport, progress: Progress) -> _Contents:
+    """Read, segment and extract every new or changed report; carry the unchanged ones over. A report
+    that cannot be read is skipped with its reason, keeping its last good version if there is one."""
+    from .figures import extract_figures
+    from .segment import chunk_document
+
+    contents = _Contents()
+    for i, name in enumerate(sorted(hashes)):
+        if name in report.unchanged:
+            contents.keep(name, old)
+            continue
+        progress(f"reading {by_name[name].name}", 0.3 * i / max(1, len(hashes)))
+        try:
+            doc = read_document(by_name[name])
+        except IngestError as e:
+            report.skipped[by_name[name].name] = str(e)
+            if name in report.changed and old and name in old["documents"]:
+                contents.keep(name, old)  # the last good version rather than losing it
+            for lst in (report.added, report.changed):
+                if name in lst:
+                    lst.remove(name)
+            continue
+        progress(f"segmenting {by_name[name].name}", 0.3 * (i + 0.5) / max(1, len(hashes)))
+        contents.documents[name] = doc
+        contents.chunks.extend(chunk_document(doc, settings))
+        contents.figures.extend(extract_figures(doc))
+        contents.file_meta[name] = {"sha256_file": hashes[name], "file": by_name[name].name}
+    if not contents.documents:
+        raise IngestError(f"no readable report in {settings.corpus_dir}"
+                          + "".join(f"\n  {f}: {r}" for f, r in report.skipped.items()))
+    return contents
 
 
 def _model_name(settings: Settings, embedder) -> str:
