@@ -249,13 +249,22 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     """Parse a (validated or raw) question. Never raises on arbitrary text.
 
     `places` maps names a question may use for an indexed report's place (湛江, 湛江市,
-    zhanjiang …) to a canonical name; they are recognised and removed from the item.
+    zhanjiang …) to a canonical name; they are recognised and removed from the item. Each step
+    reads its part of the question and removes it from what the next steps see.
     """
     norm, english = normalize_question(text or "")
     q = Query(text=text, norm=norm, english=english)
-    rest = norm
+    rest = _read_places(q, norm, places or {})
+    rest, year_list = _read_report_and_period(q, rest)
+    rest, scopes = _read_scope_and_status(q, rest)
+    rest = _read_unknown_places(q, rest, english)
+    _read_type(q, rest, scopes, year_list)
+    _read_items(q, rest, scopes, year_list)
+    return q
 
-    for alias in sorted(places or {}, key=len, reverse=True):
+
+def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
+    for alias in sorted(places, key=len, reverse=True):
         hay = rest.lower().replace(" ", "") if alias.isascii() else rest
         if alias and alias in hay:
             if places[alias] not in q.places:
@@ -263,11 +272,15 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
             if not alias.isascii():
                 # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级
                 rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级|级)", " ", rest)
-    if "全国" in (places or {}).values() and _NATIONAL.search(rest):
+    if "全国" in places.values() and _NATIONAL.search(rest):
         # 国家拟安排…/国务院: the country (not 国家助学金, an item's name)
         if "全国" not in q.places:
             q.places.append("全国")
         rest = _NATIONAL.sub(" ", rest)
+    return rest
+
+
+def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
     named = _REPORT_NAME.search(rest)
     if named:  # "2023年政府工作报告里…": routes to a report; says nothing of the figure's year
         if named.group(1):
@@ -289,8 +302,10 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         elif "全年" in rest:
             q.period = "全年"
     rest = _UNTIL.sub(" ", _MONTHS.sub(" ", rest))
-    rest = _YEAR.sub(" ", rest)
+    return _YEAR.sub(" ", rest), year_list
 
+
+def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
     scopes = [_SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
     if scopes:
         q.scope = scopes[0]
@@ -299,7 +314,10 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         if pat.search(rest):
             q.status = status
             break
+    return rest, scopes
 
+
+def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
     # a place we have no report for; beside an indexed place, a part of it (三明永安市, 湛江经开区)
     for m in _PLACE.finditer(rest):
         name = m.group(0)
@@ -309,7 +327,11 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         rest = rest.replace(name, " ")
     if english:
         rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
+    return rest
 
+
+def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> None:
+    """Question type and operation, attribute, and what a superlative or comparison ranks by."""
     q.qtype, q.op = _question_type(rest)
     two_years = len(set(year_list)) >= 2
     if (len(set(scopes)) >= 2 or two_years) and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
@@ -326,6 +348,9 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     elif q.qtype == "compare" and re.search(r"降得|降幅|下降|跌得|减少得", rest):
         q.by = "decline"
 
+
+def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> None:
+    """The items asked, and how operands differ (scope, year, status) when one item is asked twice."""
     counted = _COUNTED.search(rest)
     if counted:
         q.count = _chinese_number(counted.group(1))
@@ -358,7 +383,6 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
         q.group = _group_phrase(rest)
     if q.qtype in ("compare", "arithmetic") and q.op in ("", "sum", "diff") and len(q.items) >= 2:
         q.alternatives = _two_part_readings(rest, q)
-    return q
 
 
 def search_text(q: Query) -> str:
