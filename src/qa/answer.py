@@ -483,8 +483,8 @@ class Answerer:
         the threshold chosen for the stated precision; None otherwise. Rows a hard constraint
         excluded are never candidates."""
         scorer = RowScorer.load() if self.use_scorer else None
-        if scorer is None:
-            return None
+        if scorer is None or scorer.threshold >= 1.0:
+            return None  # (1.0: no threshold reached the stated precision when fitted; it never answers)
         cands = self._trace_candidates(q.items[0], q, docs, ranks, trace)
         if scorer is None or not cands or cands[0].prob < scorer.threshold:
             return None
