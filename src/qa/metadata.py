@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .config import DATA_DIR
-from .places import NATION, Gazetteer, Mention, Place, gazetteer
+from .places import (BANNER, CITY, COUNTY, DISTRICT, NATION, PREFECTURE, PROVINCE, SUFFIXES, Gazetteer, Mention,
+                     Place, gazetteer)
 from .records import Document
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
@@ -40,6 +41,7 @@ class RegionGuess:
 
     place: Place | None = None
     national: bool = False
+    unlisted: str = ""  # a place named in the title that the dataset does not list
     level: str = ""
     confidence: float = 0.0
     reason: str = ""
@@ -176,6 +178,12 @@ def guess_region(name: str, title: str, lines: list[str], text: str) -> RegionGu
             return RegionGuess(place, level=place.level, confidence=0.7,
                                reason=f"the body names {place.name} {count} times and speaks as {speaker or '—'}",
                                scores=dict(scores))
+    named = _unlisted_place(title, lines)
+    if named:
+        # a place the dataset does not know (a new district, an old name): its name as written
+        return RegionGuess(None, level=_suffix_level(named), confidence=0.55, unlisted=named,
+                           reason=f"the title or issuer names {named}, which the division dataset does not list",
+                           scores=dict(scores))
     by_file = _from_file_name(name, gaz)
     if by_file:
         place, alternatives = by_file
@@ -189,6 +197,28 @@ def guess_region(name: str, title: str, lines: list[str], text: str) -> RegionGu
                        reason=(f"no place named in the title, issuer or body (the text speaks as {speaker})"
                                if speaker else "no place named in the title, issuer or body"),
                        scores=dict(scores))
+
+
+def _unlisted_place(title: str, lines: list[str]) -> str:
+    """A place-like name in the title or an issuer line: a name and an administrative suffix, followed
+    by what follows a place in a title (a year, 财政局, 人民政府 …)."""
+    v = _vocab()
+    suffixes = "|".join(sorted(SUFFIXES, key=len, reverse=True))
+    pattern = re.compile(rf"([\u4e00-\u9fff]{{2,10}}?(?:{suffixes}))(?={'|'.join(v['place_followers'])})")
+    for text in [title, *(ln for ln in lines[:8] + lines[-6:] if _is_issuer_line(ln))]:
+        for m in pattern.finditer(text or ""):
+            found = re.sub(r"^关于", "", m.group(1))
+            if len(found) >= 3 and not set(v["not_in_place_name"]) & set(found[:-1]):
+                return found
+    return ""
+
+
+def _suffix_level(name: str) -> str:
+    for suffix, level in (("自治州", PREFECTURE), ("州", PREFECTURE), ("旗", BANNER), ("区", DISTRICT),
+                          ("县", COUNTY), ("省", PROVINCE), ("市", CITY)):
+        if name.endswith(suffix):
+            return level
+    return ""
 
 
 def _from_file_name(name: str, gaz: Gazetteer) -> tuple[Place, list[Place]] | None:
@@ -217,6 +247,8 @@ def describe(doc: Document) -> None:
     elif guess.place:
         doc.region = guess.place.name
         doc.parents = [p.name for p in gazetteer().parents(guess.place)]
+    elif guess.unlisted:
+        doc.region, doc.parents = guess.unlisted, []
     else:
         doc.region, doc.parents = "", []
     doc.level = guess.level

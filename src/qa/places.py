@@ -26,7 +26,7 @@ from .config import DATA_DIR
 # Level of a division as the reports name themselves (全国 / 省 / 市 / 州 / 县 / 区 / 旗).
 PROVINCE, CITY, PREFECTURE, COUNTY, DISTRICT, BANNER, NATION = "省", "市", "州", "县", "区", "旗", "全国"
 
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "省", "市", "州", "县", "区",
+SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "省", "市", "州", "县", "区",
              "盟", "旗")
 
 
@@ -79,7 +79,7 @@ def _ethnic_names() -> tuple[str, ...]:
 def short_name(name: str) -> str:
     """'红河哈尼族彝族自治州' -> '红河', '三明市' -> '三明', '内蒙古自治区' -> '内蒙古' (never under 2 chars)."""
     core = name
-    for suffix in _SUFFIXES:
+    for suffix in SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
             break
@@ -201,8 +201,9 @@ class Gazetteer:
         return out
 
     def romanised(self, place: Place) -> set[str]:
-        """Latin names a question may use: pinyin of the short name (zhanjiang, xian) and of the full one."""
-        return {_pinyin(place.short), _pinyin(place.name)} - {""}
+        """Latin names a question may use: the pinyin of the short name in every reading of its
+        characters (朝阳 chaoyang and zhaoyang, 重庆 chongqing), and of the full name."""
+        return (set(_readings(place.short)) | {_pinyin(place.name)}) - {""}
 
 
 @lru_cache(maxsize=4096)
@@ -210,6 +211,17 @@ def _pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin  # imported on first use: a question in Chinese never needs it
 
     return "".join(lazy_pinyin(text)).lower().replace("ü", "v")
+
+
+@lru_cache(maxsize=4096)
+def _readings(text: str, limit: int = 8) -> tuple[str, ...]:
+    """Every pinyin spelling of a short name (a character with two readings gives two), at most `limit`."""
+    from pypinyin import Style, pinyin
+
+    spellings = [""]
+    for options in pinyin(text, style=Style.NORMAL, heteronym=True):
+        spellings = [s + o.lower().replace("ü", "v") for s in spellings for o in options][:limit]
+    return tuple(dict.fromkeys([_pinyin(text), *spellings]))
 
 
 @lru_cache(maxsize=1)

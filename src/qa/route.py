@@ -14,10 +14,12 @@ Years then choose between reports of one place, and kinds of report (政府工�
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .config import DATA_DIR
 from .places import NATION, Place, gazetteer, short_name
 from .question import Query
 from .records import Document
@@ -41,6 +43,21 @@ class PlaceEntry:
     docs: list[str] = field(default_factory=list)
 
 
+def latin_words(text: str) -> list[str]:
+    """Latin words of a question and pairs and triples of them run together, so that Ya'an, Xi An,
+    Shijiazhuang's and Shi Jia Zhuang all meet the pinyin they stand for."""
+    tokens = re.findall(r"[a-z]+", text.lower())
+    out = list(tokens)
+    for n in (2, 3):
+        out += ["".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _national_latin() -> frozenset[str]:
+    return frozenset(json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8")).get("national_latin", ()))
+
+
 @lru_cache(maxsize=1)
 def _romanised_index() -> dict[str, str]:
     """Pinyin of every province and prefecture (shanghai, gansu) -> its name, for Latin questions."""
@@ -51,6 +68,17 @@ def _romanised_index() -> dict[str, str]:
             for name in gaz.romanised(p):
                 out[name] = p.name
     return out
+
+
+def _years_covered(doc: Document) -> set[int]:
+    return set(doc.years) | {y for y in (doc.execution_year, doc.budget_year) if y}
+
+
+def _scope_words(scope: str) -> tuple[str, ...]:
+    """How a report may say a scope: 市本级 is also 市级 (and 本级 alone under a 全市 heading)."""
+    if "本级" in scope:
+        return ("本级", scope.replace("本级", "级"))
+    return (scope,)
 
 
 class Router:
@@ -128,14 +156,21 @@ class Router:
                     q.unknown_places.append(m.text)
             elif not any(c in codes for p in m.places for c in self._indexed_children(p)):
                 foreign.append(m.text)
-        latin = re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())
         aliases = self.aliases
-        for word in latin:
-            word = word.replace("'", "")
+        for word in latin_words(text):
             if word in aliases:
                 places.append(aliases[word])
+            elif word in _national_latin() and NATION in self.entries:
+                places.append(NATION)
             elif len(word) >= 5 and (found := _romanised_index().get(word)):
-                foreign.append(found)
+                found_place = gaz.lookup(found)
+                if not any(self._indexed_children(p) for p in found_place):  # Chaoyang City (Liaoning)
+                    foreign.append(found)
+        for region, entry in self.entries.items():
+            # a place the dataset does not list (from a title or a sidecar): by its own names
+            if entry.place is None and region != NATION and any(
+                    n in text for n in (region, short_name(region)) if len(n) >= 2):
+                places.append(region)
         if NATION in q.places:
             places.append(NATION)  # 国务院 / 国家 / 全国: read by the question parser
         places = list(dict.fromkeys(places))
@@ -178,16 +213,17 @@ class Router:
                 chosen = titled
             elif default:
                 chosen = list(default)
-            elif home and (not q.years or any(set(q.years) & set(self.documents[n].years) for n in home)):
+            elif home:
+                # the bureau's own reports; a year they do not cover is refused, not answered elsewhere
                 chosen = home
         return self._by_scope_and_year(q, names, chosen)
 
     def _by_scope_and_year(self, q: Query, names: list[str], chosen: list[str]) -> tuple[list[str] | None, str]:
         docs = self.documents
         if q.scope and q.wants_figure:
-            # a report that never says 全县 (or 市本级 …) has no figure for that scope
-            word = q.scope if "本级" not in q.scope else "本级"
-            scoped = [n for n in chosen if word in docs[n].text]
+            # a report that never says 全县 (or 市本级/市级 …) has no figure for that scope
+            words = _scope_words(q.scope)
+            scoped = [n for n in chosen if any(w in docs[n].text for w in words)]
             if not scoped:
                 return None, f"已索引的报告中没有{q.scope}的数据。"
             chosen = scoped
@@ -197,7 +233,9 @@ class Router:
                 return None, f"已索引的报告中没有{'、'.join(map(str, q.report_years))}年的报告。"
             chosen = dated
         if q.years:
-            by_year = [n for n in chosen if set(q.years) & set(docs[n].years)]
+            # a report covers the years it names and the ones it executes or budgets (a 2022 work
+            # report reviews 2021)
+            by_year = [n for n in chosen if set(q.years) & _years_covered(docs[n])]
             if not by_year:
                 # a report also covers years it only looks back on (上年, 过去五年 …)
                 by_year = [n for n in chosen if any(docs[n].text.count(f"{y}年") >= 2 for y in q.years)]
