@@ -219,7 +219,8 @@ class Answerer:
         ans.trace = trace
         if ans.status == "answered" and self.router.answered_from_home(q, docs):
             # several places are indexed and the question named none: say whose report answered
-            ans.answer += f"（未指明地区，据{self.router.titles(docs)}）"
+            # (the cited report's title is beside the answer; the text keeps only the answer's numbers)
+            ans.answer += "（问题未指明地区，按未标注地区的报告作答）"
         if ans.status == "abstained" and not ans.citations:
             # still show where the report talks about it, so staff can check
             ans.citations = [_cite_chunk(h.chunk) for h in hits[:3]]

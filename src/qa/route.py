@@ -250,5 +250,3 @@ class Router:
         which report it came from."""
         return not q.places and not q.unknown_places and bool(self.entries) and bool(docs)
 
-    def titles(self, docs: list[str]) -> str:
-        return "、".join(f"《{self.documents[n].title or n}》" for n in docs[:3])
