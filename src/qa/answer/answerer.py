@@ -1,0 +1,165 @@
+"""Answer: a parsed question + the figure rows and passages of an index -> an Answer record.
+
+    Answerer(index, retriever).answer(question, k) -> Answer
+
+Figure questions are answered from rows (records.Figure), never from free text: the asked item
+is matched against row items and the clauses they stand in (matching.py), rows that contradict
+the asked period, scope, status, place or report are ruled out, and the answer text is built
+only from what the cited sentences say. Superlatives and totals find the members of a group in
+the report's own lists (enumerations, parallel sentences, bullets under the group's name). When
+no row survives, the answer abstains and says what was sought. Descriptive questions get passages.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..index import Index
+from ..lists import GroupFinder
+from ..matching import GENERIC_ITEM, MATCH_THRESHOLD, bigrams, clause_contexts, generic_leads
+from ..question import Query, parse_question, search_text, validate_question
+from ..records import Answer, Citation, Figure
+from ..retrieve import HybridRetriever
+from ..route import Router
+from .arithmetic import ArithmeticOps
+from .common import _abstain, _cite_chunk, _constraint_text, _operation, _query_trace, _route_trace, fmt_decimal
+from .compare import CompareOps
+from .lookup import LookupOps
+from .search import RowSearch
+from .superlative import SuperlativeOps
+
+
+class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
+    def __init__(self, index: Index, retriever: HybridRetriever, default_place: str = ""):
+        self.index = index
+        self.retriever = retriever
+        self.use_scorer = True  # False: the lexical matcher alone (fitting the scorer measures it)
+        self.rows_by_doc: dict[str, list[Figure]] = defaultdict(list)
+        self.bigram_rows: dict[str, set[int]] = defaultdict(set)
+        for i, f in enumerate(index.figures):
+            self.rows_by_doc[f.doc].append(f)
+            for g in bigrams(f.item) | (bigrams(f.parent) if f.parent else set()):
+                self.bigram_rows[g].add(i)
+        # the row index computed the same clauses at load
+        self.context: list[str] = index.rows.clauses if index.rows is not None else clause_contexts(index)
+        self._row_index: dict[int, int] = {id(f): i for i, f in enumerate(index.figures)}
+        self.context_start: dict[int, int] = generic_leads(index)
+        self.bigram_context: dict[str, set[int]] = defaultdict(set)
+        for i, c in enumerate(self.context):
+            for g in bigrams(c):
+                self.bigram_context[g].add(i)
+        self._chunk_by_key = {c.key: c for c in index.chunks}
+        self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for c in index.chunks:
+            self._chunk_starts[c.doc].append((c.start, c.key))
+        self.groups = GroupFinder(index, self.rows_by_doc, self._chunk_by_key, self._chunk_key, self._conflicts,
+                                  self._said_before)
+        self._group_index = None  # groups.GroupIndex, built at the first superlative
+        self.router = Router(index.documents, default_place)
+        self.places: dict[str, str] = self.router.aliases  # every name a question may use for an indexed place
+
+    def answer(self, question: str, k: int = 5, explain: bool = False, place: str = "") -> Answer:
+        """The answer record; `trace` says why (route, query, operation; with `explain`, also
+        the candidate rows with their features and scores, and the rows a constraint excluded)."""
+        question = validate_question(question)
+        q = parse_question(question, self.places)
+        docs, why = self.route(q, place)
+        trace: dict = {"route": _route_trace(q, docs, why), "query": _query_trace(q)}
+        if why:
+            ans = _abstain(question, why)
+            ans.trace = {**trace, "operation": {"name": "route"}}
+            return ans
+        if not q.wants_figure or not q.items and q.qtype != "superlative":
+            ans = self.passages(question, q, docs, k)
+            ans.trace = {**trace, "operation": {"name": "passages"}}
+            return ans
+        hits = self.retriever.retrieve(search_text(q), 20, docs)
+        ranks = {h.chunk.key: r for r, h in enumerate(hits)}
+        handler = {
+            "lookup": self.lookup, "change": self.lookup, "superlative": self.superlative,
+            "compare": self.compare, "arithmetic": self.arithmetic,
+        }[q.qtype]
+        ans = handler(question, q, docs, ranks)
+        answered_by = "matcher"
+        if ans.status == "abstained" and q.qtype in ("lookup", "change") and q.items:
+            # the matcher found no row it trusts: the fitted scorer's best candidate, if sure enough
+            fitted = self._fitted_lookup(question, q, docs, ranks, trace)
+            if fitted is not None:
+                ans, answered_by = fitted, "fitted scorer"
+        trace["answered_by"] = answered_by
+        trace["operation"] = _operation(q, ans)
+        if explain and "candidates" not in trace and q.items and q.qtype in ("lookup", "change"):
+            self._trace_candidates(q.items[0], q, docs, ranks, trace)
+        ans.trace = trace
+        if ans.status == "answered" and self.router.answered_from_home(q, docs):
+            # several places are indexed and the question named none: say whose report answered
+            # (the cited report's title is beside the answer; the text keeps only the answer's numbers)
+            ans.answer += "（问题未指明地区，按未标注地区的报告作答）"
+        if ans.status == "abstained" and not ans.citations:
+            # still show where the report talks about it, so staff can check
+            ans.citations = [_cite_chunk(h.chunk) for h in hits[:3]]
+        return ans
+
+    def route(self, q: Query, place: str = "") -> tuple[list[str] | None, str]:
+        """Reports the question is about (None = all), or a reason to abstain (see route.py).
+        `place`: the place a question naming none is about (the app's selector, qa ask --place)."""
+        return self.router.route(q, place)
+
+    def search(self, question: str, k: int = 5) -> list:
+        """Passages for a question, routed and worded as the answerer would search them."""
+        q = parse_question(validate_question(question), self.places)
+        docs, _ = self.route(q)
+        return self.retriever.retrieve(search_text(q), k, docs)
+
+    def passages(self, question: str, q: Query, docs, k: int) -> Answer:
+        hits = self.retriever.retrieve(search_text(q), k, docs)
+        if not hits:
+            return _abstain(question, "报告中没有找到与问题相关的内容。")
+        cites = [_cite_chunk(h.chunk) for h in hits]
+        return Answer(question, kind="passage", answer=hits[0].chunk.text, citations=cites)
+
+    def _not_found(self, question: str, q: Query, phrase: str, docs, ranks) -> Answer:
+        """Abstain, saying what was sought; mention (without its number) a near miss that
+        exists for another period/scope/status so staff know where to look."""
+        loose = [c for c in self.candidates(phrase, q, docs, ranks, strict=False) if c.score >= MATCH_THRESHOLD]
+        sought = f"{_constraint_text(q)}{phrase}"
+        if loose:
+            f = loose[0].fig
+            other = "、".join(dict.fromkeys(x for x in (str(f.year) + "年" if f.year else "", f.period, f.scope, f.status)
+                                            if x))
+            return _abstain(question, f"报告中没有{sought}的数据（只有{other or '其他口径'}的{f.item}）。",
+                            [self._cite(f)])
+        return _abstain(question, f"报告中没有找到{sought}的数据。")
+
+    def _cite(self, f: Figure) -> Citation:
+        text = self.index.documents[f.doc].text
+        return Citation(f.doc, f.sent_start, f.sent_end, text[f.sent_start:f.sent_end], f.section)
+
+    def _describe(self, f: Figure, cite: Citation, change_first: bool = False) -> str:
+        """'2023年1-9月全县教育支出X亿元，同比增长N%' using only words the cited sentence has."""
+        text = self.index.documents[f.doc].text
+        prefix = "".join(x for x in (f.period, f.scope) if x and x in cite.text)
+        status = f"（{f.status}数）" if f.status in ("预算", "预计") else ""
+        amount = f"{status}{f.qualifier}{text[f.start:f.end]}"
+        change = ""
+        if f.direction and f.change_start is not None and f.change_end is not None:
+            change = text[f.change_start:f.change_end]
+            if f.direction not in change:
+                before = text[max(f.sent_start, f.change_start - 8):f.change_start]
+                change = ("同比" if "同比" in before else "") + f.direction + change
+        elif f.direction and f.change_value is not None:
+            change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
+        item = f.item
+        if GENERIC_ITEM.match(f.item):  # 完成率N% says nothing alone: quote what it is of
+            lead = self.context_start.get(id(f))
+            item = text[lead:f.start].strip("，,；; ") if lead is not None else f.item
+            prefix = ""
+        if f.measure == "change":
+            return f"{prefix}{item}{change or amount}"
+        body = f"{prefix}{item}{amount}"
+        return f"{body}，{change}" if change else body
+
+
+def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5,
+                    answerer: Answerer | None = None) -> Answer:
+    """Answer one question against a loaded index (builds an Answerer when none is given)."""
+    return (answerer or Answerer(index, retriever)).answer(question, k)

@@ -1,0 +1,292 @@
+"""Arithmetic: sums, differences, shares, surpluses, per-head figures and what remains.
+
+A part of the Answerer (answerer.py); it reads the index, the retriever and the other parts
+through `self`."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..lists import same_dimension
+from ..matching import MATCH_THRESHOLD, coverage, dimension, item_similarity
+from ..question import Query
+from ..records import Answer, Figure
+from .common import (
+    _STOCK,
+    _abstain,
+    _base,
+    _dedupe,
+    _family_of,
+    _from_base,
+    _has_subtotals,
+    _is_money,
+    _largest_common_unit,
+    _num,
+    fmt_decimal,
+    per_head,
+    ratio_of,
+    remaining,
+)
+
+
+class ArithmeticOps:
+    """Arithmetic: sums, differences, shares, surpluses, per-head figures and what remains."""
+
+    def arithmetic(self, question: str, q: Query, docs, ranks) -> Answer:
+        if q.op in ("gap", "diff", "remaining") and any("限额" in it for it in q.items):
+            room = self._headroom(question, q, docs, ranks)
+            if room is not None:
+                return room
+        if q.op == "surplus":
+            return self._surplus(question, q, docs, ranks)
+        if q.op == "remaining":
+            return self._remaining(question, q, docs, ranks)
+        if q.op == "total":
+            return self._total(question, q, docs, ranks)
+        if q.op == "per_head":
+            return self._per_head(question, q, docs, ranks)
+        if q.op == "share":
+            said = self._said_share(q, docs, ranks)
+            if said is not None:
+                cite = self._cite(said)
+                return Answer(question, kind="figure", answer=self._describe(said, cite), value=_num(said.value),
+                              unit=said.unit, citations=[cite])
+        if not re.search(r"百分点", q.norm):
+            # the operands of a share, sum or difference are amounts (比重 names the result)
+            q = Query(**{**q.__dict__, "attribute": "amount"})
+        if q.op == "sum" and len(q.items) >= 2 and not q.count:
+            # 转移支付和专项补助资金一共多少: the report may name the pair as one item, the best
+            # row for every operand
+            tops = [self.best_rows(p, q, docs, ranks) for p in q.items]
+            if all(tops) and len({id(t[0].fig) for t in tops}) == 1 and re.search(r"和|及|与", tops[0][0].fig.item):
+                both = tops[0][0].fig
+                cite = self._cite(both)
+                return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
+                              unit=both.unit, direction=both.direction, citations=[cite])
+        picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str):
+            if q.op == "sum" and q.items and not q.count:
+                # 给A和B减免的租金一共多少: often one stated total for both
+                joined = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "items": ["".join(q.items)]})
+                whole = self.lookup(question, joined, docs, ranks)
+                if whole.status == "answered":
+                    return whole
+            return _abstain(question, picked)
+        if len(picked) < 2:
+            return _abstain(question, f"计算需要两个数字，报告中只找到{picked[0].item}。", [self._cite(picked[0])])
+        return self._add_up(question, q, picked) if q.op == "sum" else self._combine(question, q, picked)
+
+    def _add_up(self, question: str, q: Query, picked: list[Figure]) -> Answer:
+        """Sum of amounts, each operand cited; amounts of different kinds are not added."""
+        if len({dimension(f) for f in picked}) > 1:
+            return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
+        unit = picked[0].unit if len({f.unit for f in picked}) == 1 else _largest_common_unit(picked)
+        total = sum((_base(f) for f in picked), Decimal(0))
+        value = _from_base(total, unit)
+        terms = " + ".join(f"{f.item}{f.value_text}{f.unit}" for f in picked)
+        text = f"{terms} = {fmt_decimal(value)}{unit}"
+        return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)), unit=unit,
+                      citations=_dedupe([self._cite(f) for f in picked]))
+
+    def _total(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X一共多少': the total the report states for X, else X's members added up (the
+        vocabulary's members of a family like 三公经费, or the list the report gives for X).
+        When the question counts the items (七项), the list must have that many."""
+        phrase = q.items[0] if q.items else q.group
+        if not q.count:
+            stated = self.best_rows(phrase, q, docs, ranks)
+            if stated and item_similarity(phrase, stated[0].fig.item) >= MATCH_THRESHOLD:
+                return self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
+        family = _family_of(phrase)
+        if family:
+            fq = Query(**{**q.__dict__, "items": list(family), "op": "sum"})
+            picked = self._operands(fq, docs, ranks)
+            if not isinstance(picked, str) and len(picked) == len(family):
+                return self._add_up(question, q, picked)
+        gq = Query(**{**q.__dict__, "group": phrase, "by": "value"})
+        # a sum needs the report's own list for X: a list merely near X's words is not X
+        members = [f for f in self.groups.members(gq, docs, ranks, loose=False) if self._measure_fit(gq, f) >= 0]
+        members = same_dimension(members)
+        if q.count and len(members) != q.count:
+            return _abstain(question, f"报告中没有找到正好{q.count}项的{phrase}清单（找到{len(members)}项）。",
+                            [self._cite(f) for f in members[:3]])
+        if len(members) >= 2 and not _has_subtotals(members, self.index.documents[members[0].doc].text):
+            return self._add_up(question, q, members)
+        if not q.count:  # 一共 as a plain word: 一共为企业减负多少
+            said = self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
+            if said.status == "answered":
+                return said
+        return _abstain(question, f"报告中没有找到{phrase}的合计数，也没有找到可以相加的分项。")
+
+    def _combine(self, question: str, q: Query, picked: list[Figure]) -> Answer:
+        """Share, difference, gap or remainder of two operands."""
+        if len({dimension(f) for f in picked}) > 1:
+            return _abstain(question, "这些数字单位不同（金额和百分比不能相加减）。", [self._cite(f) for f in picked])
+        cites = _dedupe([self._cite(f) for f in picked])
+        unit = picked[0].unit
+        if q.op == "share":
+            a, b = picked[0], picked[1]
+            stated = self._stated_share(a, b)
+            if stated is not None:
+                cite = self._cite(stated)
+                text = f"{self._describe(stated, cite)}"
+                return Answer(question, kind="figure", answer=text, value=_num(stated.value), unit=stated.unit,
+                              citations=[cite])
+            if _base(b) == 0:
+                return _abstain(question, f"{b.item}为零，无法计算占比。", cites)
+            if _base(a) > _base(b):
+                a, b = b, a  # a part is never larger than its whole (English word order)
+            pct = _base(a) / _base(b) * 100
+            text = (f"{a.item}{a.value_text}{a.unit}占{b.item}{b.value_text}{b.unit}的"
+                    f"{fmt_decimal(pct)}%")
+            return Answer(question, kind="calculation", answer=text, value=float(round(pct, 2)), unit="%",
+                          citations=cites)
+        a, b = picked[0], picked[1]
+        if q.op == "ratio":
+            times = ratio_of(_base(a), _base(b))
+            if times is None:
+                return _abstain(question, f"{b.item}为零，无法计算倍数。", cites)
+            text = f"{a.item}{a.value_text}{a.unit}是{b.item}{b.value_text}{b.unit}的{fmt_decimal(times)}倍"
+            return Answer(question, kind="calculation", answer=text, value=float(round(times, 2)), unit="倍",
+                          citations=cites)
+        diff = _from_base(_base(a) - _base(b), unit)
+        if q.op == "except":
+            text = (f"{a.item}{a.value_text}{a.unit}，其中{b.item}{b.value_text}{b.unit}，"
+                    f"其余{fmt_decimal(abs(diff))}{unit}")
+            return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                          citations=cites)
+        if q.op == "gap":
+            text = (f"{a.item}{a.value_text}{a.unit}，{b.item}{b.value_text}{b.unit}，"
+                    f"相差{fmt_decimal(abs(diff))}{unit}")
+            return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                          citations=cites)
+        word = "多" if diff >= 0 else "少"
+        text = (f"{a.item}{a.value_text}{a.unit}比{b.item}{b.value_text}{b.unit}{word}"
+                f"{fmt_decimal(abs(diff))}{unit}")
+        return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
+                      direction="增加" if diff >= 0 else "减少", citations=cites)
+
+    def _said_share(self, q: Query, docs, ranks) -> Figure | None:
+        """A percentage the report states for the asked share: a % row matching the part
+        (by item or leading clause) whose sentence says 占 and names the whole, if any."""
+        if not q.items:
+            return None
+        part, whole = q.items[0], (q.items[1] if len(q.items) > 1 else "")
+        rq = Query(**{**q.__dict__, "attribute": "ratio"})
+        for c in self.candidates(part, rq, docs, ranks):
+            f = c.fig
+            if c.score < MATCH_THRESHOLD or f.unit != "%" or f.direction and f.measure == "change":
+                continue
+            before = self.index.documents[f.doc].text[f.sent_start:f.start]
+            clause = before[max(before.rfind(c) for c in "，,；;。") + 1:]
+            if not ("占" in clause or "占比" in f.item):
+                continue
+            if q.operand_scopes and q.operand_scopes[-1] not in clause:
+                continue  # 市本级占全市: the clause must name the whole's scope
+            if not whole or whole == part or coverage(whole, before) >= 0.6:
+                return f
+        return None
+
+    def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:
+        """A percentage the report itself states for part-of-whole (…占一般公共预算支出的N%)."""
+        rows = self.rows_by_doc[part.doc]
+        for f in rows:
+            if f.unit != "%" or not (part.end <= f.start < part.sent_end + 60):
+                continue
+            # the percentage must belong to this part: no other amount stated in between
+            if any(g.measure == "amount" and part.end <= g.start < f.start for g in rows):
+                continue
+            between = self.index.documents[part.doc].text[part.end:f.start]
+            if "占" in between and (whole.item[:4] in between or coverage(whole.item, between) > 0.6):
+                return f
+        return None
+
+    def _surplus(self, question: str, q: Query, docs, ranks) -> Answer:
+        stock = _STOCK.search(q.norm)
+        word = stock.group(0) if stock else "结余"
+        base = re.sub(r"滚存|累计|年末|历年|结余", "", q.items[0] if q.items else "")
+        direct = [c for c in self.candidates(base + word, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        if direct and re.search(r"结余|结存", direct[0].fig.item):
+            q2 = Query(**{**q.__dict__, "qtype": "lookup", "items": [direct[0].fig.item]})
+            return self.lookup(question, q2, docs, ranks)
+        if stock:
+            # a balance carried over the years is not this year's income minus spending
+            return _abstain(question, f"报告中没有给出{base}{word}的数字。")
+        q2 = Query(**{**q.__dict__, "items": [base + "收入", base + "支出"], "op": "diff"})
+        picked = self._operands(q2, docs, ranks)
+        if isinstance(picked, str):
+            return _abstain(question, f"报告中没有找到{base}的收入和支出数据，无法计算结余。")
+        inc, exp = picked
+        if dimension(inc) != dimension(exp) or not _is_money(inc):
+            return _abstain(question, f"无法由报告中的数字计算{base}结余。", [self._cite(inc), self._cite(exp)])
+        unit = inc.unit
+        diff = _from_base(_base(inc) - _base(exp), unit)
+        text = (f"{base}结余{fmt_decimal(diff)}{unit}（收入{inc.value_text}{inc.unit} − "
+                f"支出{exp.value_text}{exp.unit}）")
+        return Answer(question, kind="calculation", answer=text, value=float(round(diff, 2)), unit=unit,
+                      citations=_dedupe([self._cite(inc), self._cite(exp)]))
+
+    def _per_head(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X平均每人多少': a per-head standard the report states for X, else X's amount over the
+        people (households) its own sentence says it reached."""
+        phrase = q.items[0] if q.items else ""
+        stated = self.best_rows(phrase, Query(**{**q.__dict__, "attribute": "standard"}), docs, ranks)
+        if stated and stated[0].fig.measure == "standard":
+            return self._lookup_answer(question, Query(**{**q.__dict__, "qtype": "lookup", "op": "",
+                                                          "attribute": "standard"}), phrase, stated[:1])
+        amounts = [c.fig for c in self.candidates(phrase, Query(**{**q.__dict__, "attribute": "amount"}), docs, ranks)
+                   if c.score >= MATCH_THRESHOLD and _is_money(c.fig)]
+        for f in amounts[:3]:
+            heads = [g for g in self.rows_by_doc[f.doc] if g.sent_start == f.sent_start and g is not f
+                     and dimension(g) in ("人", "户", "人次")]
+            if not heads:
+                continue
+            h = min(heads, key=lambda g: abs(g.start - f.start))
+            per = per_head(_base(f), _base(h))
+            if per is None:
+                continue
+            who = {"户": "户", "人次": "人次"}.get(dimension(h), "人")
+            text = (f"{f.item}{f.value_text}{f.unit} ÷ {h.value_text}{h.unit} = 平均每{who}{fmt_decimal(per)}元")
+            # the unit says what the yuan are per (元/人): 3000 元 alone would read as a total
+            return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit=f"元/{who}",
+                          citations=_dedupe([self._cite(f), self._cite(h)]))
+        return _abstain(question, f"报告中没有找到{phrase}的人均数，也没有找到可以相除的金额和人数。")
+
+    def _headroom(self, question: str, q: Query, docs, ranks) -> Answer | None:
+        """The room under a ceiling (限额 − 余额; 离限额还有多少空间): the ceiling and the balance of
+        one subject, each found as a lookup would find it, in one report; None when either is missing."""
+        named = next(it for it in q.items if "限额" in it)
+        subject = re.sub(r"^末|限额|余额|中央|省?核定的?|省批", "", named)
+        if len(subject) < 2:
+            return None
+        lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "attribute": "amount"})
+        ceiling = self.best_rows(subject + "限额", lq, docs, ranks)
+        if not ceiling or "限额" not in ceiling[0].fig.item:
+            return None
+        top = ceiling[0].fig
+        balance = [c for c in self.best_rows(subject + "余额", lq, [top.doc], ranks)
+                   if "余额" in c.fig.item and "限额" not in c.fig.item and dimension(c.fig) == dimension(top)]
+        if not balance or _base(balance[0].fig) > _base(top):
+            return None
+        low = balance[0].fig
+        room = _from_base(remaining(_base(top), _base(low)), top.unit)
+        text = (f"{top.item}{top.value_text}{top.unit}，{low.item}{low.value_text}{low.unit}，"
+                f"距限额尚余{fmt_decimal(room)}{top.unit}")
+        return Answer(question, kind="calculation", answer=text, value=float(round(room, 2)), unit=top.unit,
+                      citations=_dedupe([self._cite(top), self._cite(low)]))
+
+    def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
+        """'X还有多少没用': X minus the smaller amount the same sentence says was used."""
+        phrase = q.items[0] if q.items else ""
+        rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
+        for f in [f for f in rows if _is_money(f)][:3]:
+            peers = [g for g in self.rows_by_doc[f.doc] if f.start < g.start < f.sent_end + 80
+                     and _is_money(g) and _base(g) < _base(f) and g.measure == "amount"]
+            if peers:
+                done = peers[0]
+                rest = _from_base(remaining(_base(f), _base(done)), f.unit)
+                text = (f"{f.item}{f.value_text}{f.unit}，{done.item}{done.value_text}{done.unit}，"
+                        f"余{fmt_decimal(rest)}{f.unit}")
+                return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
+                              unit=f.unit, citations=_dedupe([self._cite(f), self._cite(done)]))
+        return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")

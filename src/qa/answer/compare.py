@@ -1,0 +1,121 @@
+"""Compare: two or more named items (or one item over two scopes or years), and their operands.
+
+A part of the Answerer (answerer.py); it reads the index, the retriever and the other parts
+through `self`."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..matching import MATCH_THRESHOLD, dimension
+from ..question import Query
+from ..records import Answer, Figure
+from .common import (
+    _SPAN_OF_YEARS,
+    Scored,
+    _abstain,
+    _asked_name,
+    _base,
+    _constraint_text,
+    _dedupe,
+    _is_money,
+    _num,
+    _operand_query,
+    _signed_change,
+    period_key,
+)
+
+
+class CompareOps:
+    """Compare: two or more named items (or one item over two scopes or years), and their operands."""
+
+    def compare(self, question: str, q: Query, docs, ranks) -> Answer:
+        if q.by in ("change", "decline"):
+            q = Query(**{**q.__dict__, "attribute": "change"})
+        picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str) and len(q.items) == 2 and not (q.operand_scopes or q.operand_years):
+            picked = self.groups.listed_together(q, docs, ranks) or picked
+        if isinstance(picked, str):
+            return _abstain(question, picked)
+        if len(picked) < 2:
+            return _abstain(question, "问题中需要两个可以比较的项目。", [self._cite(picked[0])])
+        a, b = picked[0], picked[1]
+        cites = _dedupe([self._cite(a), self._cite(b)])
+        if q.by in ("change", "decline"):
+            if a.change_value is None or b.change_value is None:
+                return _abstain(question, "报告没有同时给出两项的增幅，无法比较。", cites)
+            falls = q.by == "decline"
+            win, lose = (a, b) if (_signed_change(a) >= _signed_change(b)) != falls else (b, a)
+            text = (f"{_asked_name(q, picked, win)}{'降得更多' if falls else '增长更快'}："
+                    f"{self._describe(win, self._cite(win), True)}；{self._describe(lose, self._cite(lose), True)}")
+            return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
+                          unit=win.change_unit, direction=win.direction, entity=_asked_name(q, picked, win),
+                          citations=cites)
+        if dimension(a) != dimension(b):
+            return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
+        less = bool(re.search(r"少|低|小", q.norm)) and not re.search(r"多|高|大", q.norm)
+        win, lose = sorted([a, b], key=_base, reverse=not less)
+        word = "少于" if less else "多于"
+        if _base(win) == _base(lose):
+            word = "等于"
+        # rows that carry one name (核减率) are told apart by the question's names
+        name = (lambda f: _asked_name(q, picked, f)) if a.item == b.item else (lambda f: f.item)
+        text = f"{name(win)}{win.value_text}{win.unit}{word}{name(lose)}{lose.value_text}{lose.unit}"
+        return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
+                      direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
+
+    def _operands(self, q: Query, docs, ranks, floor: float = MATCH_THRESHOLD, limit: int = 4) -> list[Figure] | str:
+        """One row per asked item (under the first reading of the question that finds them all),
+        from the same report, preferring the same period and scope and, when the best rows
+        measure different things, the kind most of them measure."""
+        first = self._operands_of(q, docs, ranks, floor, limit)
+        for items in q.alternatives if isinstance(first, str) else ():
+            other = self._operands_of(Query(**{**q.__dict__, "items": items}), docs, ranks, floor, limit)
+            if not isinstance(other, str):
+                return other
+        return first
+
+    def _operands_of(self, q: Query, docs, ranks, floor: float, limit: int) -> list[Figure] | str:
+        found: list[list[Scored]] = []
+        for i, phrase in enumerate(q.items[:limit]):
+            qi = _operand_query(q, i)
+            rows = [c for c in self.candidates(phrase, qi, docs, ranks)
+                    if c.score >= floor and self._measure_fit(qi, c.fig) >= 0]
+            if not rows:
+                return f"报告中没有找到{_constraint_text(qi)}{phrase}的数据。"
+            found.append(rows)
+        doc_votes: dict[str, float] = defaultdict(float)
+        for rows in found:
+            for d in {r.fig.doc for r in rows}:
+                doc_votes[d] += max(r.score for r in rows if r.fig.doc == d)
+        shared = [d for d in doc_votes if all(any(r.fig.doc == d for r in rows) for rows in found)]
+        if not shared:
+            return "这些项目不在同一份报告中，无法直接计算或比较。"
+        doc = max(shared, key=lambda d: doc_votes[d])
+        first = next(r.fig for r in found[0] if r.fig.doc == doc)
+        out = [first]
+        for rows in found[1:]:
+            rows = [r for r in rows if r.fig.doc == doc and r.fig is not first]
+            if not rows:
+                return "报告中没有找到可以一起计算或比较的第二个数字。"
+            same = [r for r in rows if period_key(r.fig.period) == period_key(first.period)
+                    and (q.operand_scopes or r.fig.scope == first.scope)
+                    and (q.operand_years or r.fig.year == first.year)]
+            alike = [r for r in (same or rows) if r.fig.period == first.period
+                     and _SPAN_OF_YEARS.search(first.period)]  # 五年来 with 五年来
+            if not alike and _SPAN_OF_YEARS.search(first.period):
+                alike = [r for r in rows if r.fig.period == first.period]
+            out.append((alike or same or rows)[0].fig)
+        dims = [dimension(f) for f in out]
+        major = max(set(dims), key=dims.count)
+        if q.attribute == "amount" and major != "元" and all(
+                any(r.fig.doc == doc and _is_money(r.fig) for r in rows) for rows in found):
+            major = "元"  # 发得最少 over three benefits: the money, though each also has a head count
+            dims = [d if d == "元" else "" for d in dims]
+        if dims.count(major) > len(dims) / 2 or major == "元":
+            for k, rows in enumerate(found):
+                if dims[k] != major:  # 困难群体 8449人 among amounts: its amount, if stated
+                    alt = [r.fig for r in rows if r.fig.doc == doc and dimension(r.fig) == major]
+                    if alt:
+                        out[k] = alt[0]
+        return out

@@ -1,0 +1,95 @@
+"""Lookup and change: one item's figure (and its change, or the change from a former value).
+
+A part of the Answerer (answerer.py); it reads the index, the retriever and the other parts
+through `self`."""
+from __future__ import annotations
+
+import re
+
+from ..candidates import Candidate, RowScorer, candidate_rows
+from ..question import Query
+from ..records import Answer
+from .common import (
+    _AMOUNT_CHANGE,
+    _CHANGE_ITEM,
+    _DECLINE,
+    Scored,
+    _abstain,
+    _base,
+    _candidate_trace,
+    _describe_measure,
+    _from_base,
+    _num,
+    _row_trace,
+    fmt_decimal,
+)
+
+
+class LookupOps:
+    """Lookup and change: one item's figure (and its change, or the change from a former value)."""
+
+    def lookup(self, question: str, q: Query, docs, ranks) -> Answer:
+        phrase = q.items[0]
+        rows = self.best_rows(phrase, q, docs, ranks)
+        if not rows:
+            return self._not_found(question, q, phrase, docs, ranks)
+        return self._lookup_answer(question, q, phrase, rows)
+
+    def _lookup_answer(self, question: str, q: Query, phrase: str, rows: list[Scored]) -> Answer:
+        """The answer of a lookup or change from its chosen rows (the first is the one asked)."""
+        top = rows[0].fig
+        wants_amount = bool(_AMOUNT_CHANGE.search(q.norm)) and top.change_unit in ("%", "个百分点") \
+            and top.unit not in ("%", "个百分点")
+        if q.attribute == "change" and (top.change_value is None or wants_amount):
+            before = self._former_value(top)
+            if before is not None:  # 由X元提高到Y元: the change is Y - X
+                cite = self._cite(top)
+                diff = _from_base(_base(top) - _base(before), top.unit)
+                unit = "个百分点" if top.unit == "%" else top.unit  # 20% -> 16% is 4 points, not 4%
+                text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
+                        f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}")
+                return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
+                              unit=unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
+        if q.attribute == "change" and not top.direction and not _CHANGE_ITEM.match(top.item):
+            return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
+        if q.attribute == "amount" and self._measure_fit(q, top) < 0:
+            return _abstain(question, f"报告没有给出{phrase}的金额，只说明了它的{_describe_measure(top)}。",
+                            [self._cite(top)])
+        if q.attribute in ("ratio", "count") and self._measure_fit(q, top) < -0.1:
+            what = "比率" if q.attribute == "ratio" else "数量"
+            return _abstain(question, f"报告没有给出{phrase}的{what}。", [self._cite(top)])
+        parts, cites = [], []
+        for r in rows:
+            cite = self._cite(r.fig)
+            parts.append(self._describe(r.fig, cite, q.attribute == "change"))
+            cites.append(cite)
+        text = "；".join(parts) if len(parts) > 1 else parts[0]
+        if q.qtype == "change" and top.direction in _DECLINE and re.search(r"增长|增加|增幅|涨", q.norm):
+            text += f"（注意：是{top.direction}，不是增长）"
+        if q.attribute == "change" and top.direction:
+            return Answer(question, kind="figure", answer=text, value=_num(top.change_value),
+                          unit=top.change_unit, direction=top.direction, citations=cites)
+        return Answer(question, kind="figure", answer=text, value=_num(top.value), unit=top.unit,
+                      direction=top.direction, citations=cites)
+
+    def _fitted_lookup(self, question: str, q: Query, docs, ranks, trace: dict) -> Answer | None:
+        """A lookup answered from the fitted scorer's best candidate, when its probability clears
+        the threshold chosen for the stated precision; None otherwise. Rows a hard constraint
+        excluded are never candidates."""
+        scorer = RowScorer.load() if self.use_scorer else None
+        if scorer is None or scorer.threshold >= 1.0:
+            return None  # (1.0: no threshold reached the stated precision when fitted; it never answers)
+        cands = self._trace_candidates(q.items[0], q, docs, ranks, trace)
+        if scorer is None or not cands or cands[0].prob < scorer.threshold:
+            return None
+        top = cands[0]
+        ans = self._lookup_answer(question, q, q.items[0], [Scored(top.fig, top.prob)])
+        return ans if ans.status == "answered" else None
+
+    def _trace_candidates(self, phrase: str, q: Query, docs, ranks, trace: dict) -> list[Candidate]:
+        cands, excluded = candidate_rows(self, phrase, q, docs, ranks)
+        scorer = RowScorer.load()
+        trace["threshold"] = scorer.threshold if scorer is not None else None
+        trace["candidates"] = [_candidate_trace(self, c) for c in cands[:5]]
+        trace["excluded"] = [{**_row_trace(self, f), "constraint": why} for f, why in excluded[:10]]
+        return cands

@@ -1,0 +1,259 @@
+"""Row search: the rows that may be the asked item, scored by how well their item or clause says
+the asked phrase, and ruled out when a hard constraint (place, period, scope, status, year) contradicts them.
+
+A part of the Answerer (answerer.py); it reads the index, the retriever and the other parts
+through `self`."""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+
+from ..matching import (
+    GENERIC_ITEM,
+    MATCH_THRESHOLD,
+    NUMBERS,
+    bigrams,
+    context_similarity,
+    coverage,
+    dimension,
+    item_similarity,
+    same_kind,
+)
+from ..question import Query, distinct_names, variants
+from ..records import Figure
+from .common import (
+    _AMOUNT_CHANGE,
+    _CHANGE_ITEM,
+    _COUNT_UNIT_ASKED,
+    _COUNT_UNITS,
+    _EXEC,
+    _FLOW_WORDS,
+    _PLAN,
+    _RATIO_WORDS,
+    _SPAN_OF_YEARS,
+    _STOCK_WORDS,
+    _TOTAL_ASKED,
+    MATCH_FLOOR,
+    Scored,
+    _period_conflict,
+    _place_said,
+    _scope_conflict,
+    _status_conflict,
+    _year_conflict,
+    period_key,
+)
+
+
+class RowSearch:
+    """Row search: the rows that may be the asked item, scored by how well their item or clause says"""
+
+    def candidates(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int],
+                   strict: bool = True) -> list[Scored]:
+        """Rows whose item matches `phrase` and that do not contradict the question, best first."""
+        ids: set[int] = set()
+        for v in variants(phrase):
+            for g in bigrams(v):
+                ids |= self.bigram_rows.get(g, set())
+        # a budget subject asked by its own name (教育支出) is that subject's row, not a clause
+        # that mentions education; everyday wording (在教育上投了多少) may match a clause
+        formal = bool(re.search(r"(支出|收入)$", phrase)) and phrase in q.text
+        in_context = set() if formal else self._context_ids(phrase)
+        # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
+        kind_said = bool(re.search(r"(支出|收入)$", phrase)) and phrase[-2:] in q.text
+        allowed = set(docs) if docs else None
+        named = distinct_names(phrase)
+        out = []
+        for i in ids | in_context:
+            f = self.index.figures[i]
+            if allowed is not None and f.doc not in allowed:
+                continue
+            if named and not all(n in f.item or n in self.context[i] for n in named):
+                continue  # 增值税 asked: 税收收入 is not it, however alike the words
+            s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
+            if f.parent and coverage(f.item, phrase) >= 0.8:
+                # the parent only disambiguates an item the question already names
+                s = max(s, item_similarity(phrase, f.parent + f.item))
+            if i in in_context and s < MATCH_THRESHOLD and (not kind_said or same_kind(phrase, f.item + self.context[i])):
+                said = context_similarity(phrase, self.context[i])
+                if said > s and not self._owned_by_earlier(phrase, i, said):
+                    s = said
+            if s < MATCH_FLOOR:
+                continue
+            if strict and self._conflicts(q, f):
+                continue
+            s += self._context_bonus(q, f, ranks)
+            out.append(Scored(f, s))
+        out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
+        return out
+
+    def _owned_by_earlier(self, phrase: str, i: int, said: float) -> bool:
+        """Whether an earlier row of the same sentence is named by the phrase at least as well:
+        (国内生产总值增长N%；城镇新增就业M万人 — the words are the first row's, not the second's)."""
+        f = self.index.figures[i]
+        if GENERIC_ITEM.match(f.item):
+            return False  # 完成率, 滚存结余: of the row before by design
+        rate_asked = bool(re.search(r"增长|增速|增幅|率", phrase))
+        for j in range(max(0, i - 8), i):
+            g = self.index.figures[j]
+            if g.doc != f.doc or g.sent_start != f.sent_start or g.start >= f.start or g.item == f.item:
+                continue
+            # a head count before an amount is about the same people: only a list's peers own words
+            if dimension(g) != dimension(f) and not (rate_asked and g.unit in ("%", "个百分点")):
+                continue
+            if item_similarity(phrase, g.item) >= said - 0.1:
+                return True
+        return False
+
+    def _context_ids(self, phrase: str) -> set[int]:
+        """Rows whose leading clause holds most of the character pairs of the phrase (or of
+        one of its synonym variants)."""
+        phrase = NUMBERS.sub("", phrase)
+        if len(phrase) < 3:
+            return set()
+        out: set[int] = set()
+        for v in variants(phrase):
+            grams = bigrams(v)
+            counts: dict[int, int] = defaultdict(int)
+            for g in grams:
+                for i in self.bigram_context.get(g, ()):
+                    counts[i] += 1
+            need = max(2, int(0.7 * len(grams) + 0.5))
+            out |= {i for i, n in counts.items() if n >= need}
+        return out
+
+    def _conflicts(self, q: Query, f: Figure) -> bool:
+        return bool(self.conflict(q, f))
+
+    def conflict(self, q: Query, f: Figure) -> str:
+        """The hard constraint that rules the row out for the question ("" when none):
+        place, scope, status, year or period."""
+        doc = self.index.documents[f.doc]
+        if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
+            return "place"  # 永安市 asked: a figure of all 三明 is not 永安's
+        if q.scope and "本级" in q.scope and not f.scope and "本级" not in f.section:
+            # an unlabelled figure is 本级 only if its paragraph says so before it
+            line_start = doc.text.rfind("\n", 0, f.start) + 1
+            if "本级" not in doc.text[line_start:f.start]:
+                return "scope"
+        said = ""
+        if q.period and _SPAN_OF_YEARS.search(q.period):
+            said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
+        elif q.years and len(q.years) == 1 and "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]:
+            return "year"  # 年均增长N%: an average over years, not the asked year's growth
+        if _scope_conflict(q.scope, f):
+            return "scope"
+        if _status_conflict(q.status, f):
+            return "status"
+        if _year_conflict(q.years, f, doc.years):
+            return "year"
+        if _period_conflict(q.period, f, q.years, said):
+            return "period"
+        return ""
+
+    def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
+        bonus = 0.0
+        rank = ranks.get(self._chunk_key(f))
+        if rank is not None:
+            bonus += 0.06 if rank < 3 else 0.03 if rank < 10 else 0.01
+        if q.period and period_key(f.period) == q.period:
+            bonus += 0.02
+        if q.period and _SPAN_OF_YEARS.search(q.period) and _SPAN_OF_YEARS.search(f.period or ""):
+            bonus += 0.05  # 十四五 asked: a figure stated for the span beats one of its years
+        if q.scope and f.scope == q.scope:
+            bonus += 0.02
+        if not q.status and f.status in _EXEC:
+            bonus += 0.01  # unless asked for the budget, the outcome
+        bonus += self._measure_fit(q, f)
+        if q.attribute == "ratio" and f.unit == "%":
+            # 占…的比重 asked: a share, not a completion rate (为预算的N%), and the reverse
+            lead = self._said_before(f)
+            share_said = bool(re.search(r"占比|比重", f.item) or "占" in lead)
+            share_asked = bool(re.search(r"比重|占比|占", q.norm))
+            if share_asked != share_said and not _RATIO_WORDS.search(q.norm):
+                bonus -= 0.1
+        return bonus
+
+    @staticmethod
+    def _measure_fit(q: Query, f: Figure) -> float:
+        if q.attribute == "change":
+            if not f.direction:
+                return 0.0 if _CHANGE_ITEM.match(f.item) else -0.2  # 降低费用负担X亿元 is itself a change
+            # 增长多少 means the rate unless the question asks for money (增加了多少亿元)
+            wants_amount = bool(_AMOUNT_CHANGE.search(q.norm))
+            return 0.05 + (0.03 if (f.change_unit in ("%", "个百分点")) != wants_amount else 0.0)
+        if _STOCK_WORDS.search(q.norm) and _FLOW_WORDS.search(f.item) or \
+                _FLOW_WORDS.search(q.norm) and _STOCK_WORDS.search(f.item):
+            return -0.3  # a balance carried over the years is not this year's surplus, nor the reverse
+        old = -0.15 if f.qualifier == "原" and not re.search(r"原来|原先|之前|以前|提高前|调整前", q.norm) else 0.0
+        if q.attribute == "ratio":
+            return old + (0.08 if f.measure in ("ratio", "rate") or f.unit == "%" else -0.2)
+        if q.attribute == "count":
+            asked = _COUNT_UNIT_ASKED.search(q.norm)
+            want = (asked.group(1) or asked.group(2) or "").lstrip("万") if asked else ""
+            if want and f.unit in _COUNT_UNITS and f.unit.lstrip("万") != want:
+                return old - 0.15  # 多少户 asked: a number of projects (个) is not it
+            return old + (0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1)
+        if f.measure == "standard" and _TOTAL_ASKED.search(q.norm):
+            return old - 0.2  # 一共发了多少: the money paid out, not the rate per person
+        if q.attribute == "standard":
+            big = f.unit in ("万元", "亿元", "万亿元")
+            return old + (0.05 if f.measure == "standard" else -0.15 if big else 0.0)
+        if f.measure == "change" and re.search(r"增长|增速", q.norm) and not _AMOUNT_CHANGE.search(q.norm):
+            return old  # 国内生产总值增长的目标是多少: the growth is what is asked
+        # amount asked: a percentage or a bare change is not an amount
+        if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
+            return old - 0.25
+        if f.unit in _COUNT_UNITS and re.search(r"钱|金额|资金|[亿万]?元", q.norm):
+            return old - 0.25
+        return old
+
+    def _chunk_key(self, f: Figure) -> str:
+        """Key of the chunk the figure stands in (the last chunk starting at or before it)."""
+        starts = self._chunk_starts.get(f.doc, [])
+        if not starts:
+            return ""
+        i = bisect.bisect_right(starts, (f.start, "\uffff")) - 1
+        return starts[max(i, 0)][1]
+
+    def best_rows(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int]) -> list[Scored]:
+        """The best-matching row, plus rows of the same item for other periods/scopes/statuses
+        that the question leaves open (answered together, each cited)."""
+        cands = [c for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        if not cands:
+            return []
+        top = cands[0]
+        chosen = [top]
+        seen = {(top.fig.value, top.fig.unit)}
+        for c in cands[1:]:
+            f = c.fig
+            if f.doc != top.fig.doc or c.score < top.score - 0.12 or f.item != top.fig.item:
+                continue
+            differs = ((not q.scope and f.scope != top.fig.scope)
+                       or (not q.status and _status_conflict(top.fig.status or "", f))
+                       or (not q.years and f.year != top.fig.year and f.year is not None)
+                       or (not q.period and period_key(f.period) != period_key(top.fig.period)))
+            if differs and (f.value, f.unit) not in seen and self._measure_fit(q, f) >= 0:
+                chosen.append(c)
+                seen.add((f.value, f.unit))
+            if len(chosen) >= 4:
+                break
+        if not q.status and chosen[0].fig.status in _PLAN:
+            # a report of execution: the outcome comes first, the budget beside it
+            done = [c for c in chosen if c.fig.status in _EXEC and c.fig.year == chosen[0].fig.year]
+            if done:
+                chosen.remove(done[0])
+                chosen.insert(0, done[0])
+        return chosen
+
+    def _former_value(self, f: Figure) -> Figure | None:
+        """The value the same sentence says the item had before (由X提高到Y, 从X增加到Y)."""
+        for g in self.rows_by_doc[f.doc]:
+            if (g.sent_start == f.sent_start and g.start < f.start and g.qualifier == "原"
+                    and g.item == f.item and dimension(g) == dimension(f)):
+                return g
+        return None
+
+    def _said_before(self, f: Figure) -> str:
+        i = self._row_index.get(id(f))
+        return self.context[i] if i is not None else ""
