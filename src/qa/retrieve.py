@@ -73,6 +73,9 @@ class HybridRetriever:
             return np.zeros(0, dtype=np.int64)
         q = query_vector if query_vector is not None else self._query_vector(query)
         q = np.asarray(q, dtype=np.float32).reshape(1, -1)
+        # One query scans on one thread: FAISS's OpenMP pool spins, and beside one busy process
+        # it doubled a question's time. Per calling thread (OpenMP's setting is), so each asker.
+        faiss.omp_set_num_threads(1)
         mask = self._mask(docs)
         params = None
         if mask is not None:
