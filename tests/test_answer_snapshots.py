@@ -7,11 +7,10 @@ tests/snapshots/answers/dev.jsonl. Any change to any answer fails, printing per 
 When the change is intended, accept it with `pytest tests/test_answer_snapshots.py --update-snapshots`
 and review the diff of the snapshot in the commit.
 
-The index is built with an embedding cache of its own, empty: passages are embedded by an int8 model
-whose activations are quantised per batch, so a passage's vector depends on the passages embedded with
-it, and the session's shared cache holds whatever earlier tests embedded (with the first report cached
-beforehand, 30 of the 324 dev answers differed). An empty cache makes the batches, and so the answers,
-the same whichever tests ran before.
+The engine is the session's `shared_engine`: passages are embedded one at a time, so a passage's
+vector does not depend on which others were embedded with it or on what the embedding cache already
+held (while int8 passages were embedded in batches, 30 of the 324 dev answers changed with the
+cache's contents; tests/test_embeddings.py now guards that).
 """
 from __future__ import annotations
 
@@ -75,25 +74,8 @@ def readable_diff(old: dict[str, dict], new: dict[str, dict]) -> str:
             + "\n(intended? rerun with --update-snapshots and review the snapshot's diff in the commit)")
 
 
-@pytest.fixture(scope="module")
-def dev_engine(tmp_path_factory, embedder):
-    """An engine over all development reports, built with an empty embedding cache of its own."""
-    from conftest import shared_reports
-    from qa.config import Settings
-    from qa.engine import Engine
-
-    base = tmp_path_factory.mktemp("dev-snapshot")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    for f in shared_reports():
-        (corpus / f.name).write_bytes(f.read_bytes())
-    settings = Settings.from_args(corpus=corpus, index=base / "index")
-    settings.embed_cache_dir = base / "embeddings"
-    return Engine.open(settings, embedder=embedder)
-
-
-def test_dev_answers_match_snapshot(dev_engine, update_snapshots: bool):
-    new = [record(dev_engine, row) for row in questions()]
+def test_dev_answers_match_snapshot(shared_engine, update_snapshots: bool):
+    new = [record(shared_engine, row) for row in questions()]
     if update_snapshots:
         SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
         SNAPSHOT.write_text("".join(_line(r) + "\n" for r in new), encoding="utf-8")

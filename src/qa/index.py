@@ -278,6 +278,8 @@ def _classify(settings: Settings, embedder, rebuild: bool, old: dict | None, rep
     by_name = {p.stem: p for p in files}
     old_docs = old["docs"] if old else {}
     same_build = (old is not None and not rebuild and old["manifest"]["model"]["name"] == _model_name(settings, embedder)
+                  # vectors made by the same engine (int8 one at a time, fp32 …), else every report is re-embedded
+                  and old["manifest"]["model"].get("vectors") == _vectors_key(settings, embedder)
                   and old["manifest"].get("extractor_version") == config.EXTRACTOR_VERSION
                   and any(k.startswith("rows/") for k in old["manifest"]["checksums"]))  # rows indexed too
     for name, digest in hashes.items():
@@ -352,6 +354,15 @@ def _read_reports(settings: Settings, old: dict | None, by_name: dict[str, Path]
 
 def _model_name(settings: Settings, embedder) -> str:
     return embedder.name if embedder is not None else settings.model
+
+
+def _vectors_key(settings: Settings | None, embedder) -> str:
+    """Which engine made the vectors (the embedding cache's key): an index whose vectors another
+    engine made is rebuilt. Reading the key loads no model."""
+    if embedder is None:
+        from .embed import Embedder
+        embedder = Embedder(settings.model)
+    return getattr(embedder, "cache_key", embedder.name)
 
 
 def passage_text(chunk: Chunk, doc: Document) -> str:
@@ -452,7 +463,7 @@ def _write_generation(index_dir: Path, settings: Settings, embedder, documents: 
         "format_version": config.INDEX_FORMAT_VERSION,
         "chunker_version": config.CHUNKER_VERSION,
         "extractor_version": config.EXTRACTOR_VERSION,
-        "model": {"name": embedder.name, "dim": int(vectors.shape[1])},
+        "model": {"name": embedder.name, "dim": int(vectors.shape[1]), "vectors": _vectors_key(None, embedder)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "corpus_dir": str(settings.corpus_dir),
         "docs": {n: {**file_meta[n], "chunks": sum(c.doc == n for c in chunks),
