@@ -31,7 +31,7 @@ def test_build_load_and_manifest(tmp_path, embedder):
     assert report.added == [FIRST_REPORT.stem] and report.swapped
     index = load_index(settings.index_dir, expected_model=embedder.name)
     m = index.manifest
-    assert m["model"] == {"name": embedder.name, "dim": embedder.dim}
+    assert m["model"] == {"name": embedder.name, "dim": embedder.dim, "vectors": embedder.cache_key}
     assert m["docs"][FIRST_REPORT.stem]["sha256_file"]
     assert m["built_at"] and m["chunker_version"] and m["checksums"]
     assert index.vectors.shape == (len(index.chunks), embedder.dim)
@@ -176,3 +176,16 @@ def test_engine_rebuilds_an_index_of_an_older_version(tmp_path, embedder):
         Engine.open(settings, build_if_missing=False, embedder=embedder)
     engine = Engine.open(settings, embedder=embedder)  # the default upgrades it
     assert engine.ask("2023年1-9月教育支出是多少").value == 5.14
+
+
+def test_vectors_of_another_engine_rebuild_the_index(tmp_path, embedder):
+    """An index whose vectors another engine made (an older int8 path, fp32) is not up to date."""
+    settings = Settings.from_args(corpus=_corpus(tmp_path, [FIRST_REPORT]), index=tmp_path / "index")
+    build_index(settings, embedder)
+    manifest = live_generation(settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["model"]["vectors"] = embedder.name + "@another-engine"
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    report = build_index(settings, embedder)
+    assert report.changed == [FIRST_REPORT.stem] and report.swapped
+    assert build_index(settings, embedder).up_to_date
