@@ -188,7 +188,7 @@ def bullet_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
 
 def _named_at_number(text: str, f: Figure, line: int) -> Figure:
     """A bullet's member named by the words right before its number when the bullet opens
-    with them (●教育支出41242亿元，…: 教育支出, not the lead clause with its number)."""
+    with them (●教育支出X亿元，…: 教育支出, not the lead clause with its number)."""
     if _BULLET.match(f.item):  # a mark lists.py does not know (●) left in the lead words
         f = replace(f, item=_BULLET.sub("", f.item, count=1).strip() or f.item)
     if re.search(r"\d", f.item):

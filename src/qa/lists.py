@@ -103,7 +103,7 @@ class GroupFinder:
         first = next((f for f in self.rows_by_doc[doc] if a <= f.start < b and listable(f)
                       and f.measure == "amount" and ok(f)), None)
         lead = re.split(r"[。，,；;：:]", _LINE_BULLET.sub("", text[a:b].strip(), count=1))[0].strip()
-        if first is not None and first.value_text in lead:  # ●教育支出41242亿元，…: the words before the number
+        if first is not None and first.value_text in lead:  # ●教育支出X亿元，…: the words before the number
             lead = lead[:lead.index(first.value_text)].strip()
         lead = re.sub(r"^\d+[-－]", "", lead)  # 205-教育支出科目: the subject's code is not its name
         return replace(first, item=lead) if first is not None and len(lead) >= 2 else None

@@ -134,16 +134,16 @@ def _year_of(period: str) -> int | None:
 # Named like the sentence rules; each row records where its period, scope and status came from.
 CONTEXT_RULES = {
     "context.period_lead": "全市2024年1-6月一般公共预算收入8.42亿元。",
-    "context.period_paragraph": "五年来，全县财政保障能力持续增强。一般公共预算收入累计完成120.5亿元。",
+    "context.period_paragraph": "五年来，全县财政保障能力持续增强。一般公共预算收入累计完成120.57亿元。",
     "context.scope_words": "全市和市本级税收占比分别提高1.5和2.3个百分点。",
     "context.scope_lead": "全区财政运行平稳，一般公共预算收入8.42亿元。",
-    "context.scope_paragraph": "全县一般公共预算收入12.6亿元。教育支出5.2亿元。",
-    "context.scope_heading": "一、全县预算执行情况\n一般公共预算收入12.6亿元。\n",
-    "context.status_words": "全县一般公共预算支出完成45.3亿元，完成预算数48.0亿元的94.4%。",
-    "context.status_lead": "全县一般公共预算收入预计完成12.6亿元。",
-    "context.status_paragraph": "全县一般公共预算收入预计完成12.6亿元。教育支出5.2亿元。",
-    "context.status_heading": "一、2025年预算执行情况\n全市一般公共预算收入20.1亿元。\n",
-    "context.of_figure": "全县一般公共预算收入预算为30.5亿元，比上年实际完成数增加1.2亿元，增长4.1%。",
+    "context.scope_paragraph": "全县一般公共预算收入12.63亿元。教育支出5.23亿元。",
+    "context.scope_heading": "一、全县预算执行情况\n一般公共预算收入12.63亿元。\n",
+    "context.status_words": "全县一般公共预算支出完成45.37亿元，完成预算数48.0亿元的94.4%。",
+    "context.status_lead": "全县一般公共预算收入预计完成12.63亿元。",
+    "context.status_paragraph": "全县一般公共预算收入预计完成12.63亿元。教育支出5.23亿元。",
+    "context.status_heading": "一、2025年预算执行情况\n全市一般公共预算收入20.177亿元。\n",
+    "context.of_figure": "全县一般公共预算收入预算为30.57亿元，比上年实际完成数增加1.23亿元，增长4.1%。",
 }
 
 

@@ -206,7 +206,7 @@ def _cn_amount(t: str, m: re.Match, hi: int) -> Mention | None:
     if len(run) < 2 or not set(run) & set("十百千万亿点") or not (set(run) & _CN_DIGIT or run[0] in "十百千"):
         return None
     if s > 0 and (t[s - 1].isdigit() or t[s - 1] == "."):
-        return None  # 3.5亿元: the 亿 of a number in digits
+        return None  # 3.57亿元: the 亿 of a number in digits
     if any(t[max(0, s - 4):s].endswith(w) for w in _lexicon().lex["mentions.cn_not_before"]):
         return None  # 第十五个, 星期三
     um = _match_unit(t, s + len(run)) if s + len(run) < hi else None

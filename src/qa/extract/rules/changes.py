@@ -17,7 +17,7 @@ from ..sentences import _segment_start
 _POINTS = ("个百分点", "百分点")
 
 
-@rule("changes.direction", 70, examples=("全县一般公共预算支出15.6亿元，同比增长8.2%。", "城市特困人员供养标准增加50元，达到1080元。"))
+@rule("changes.direction", 70, examples=("全县一般公共预算支出15.67亿元，同比增长8.2%。", "城市特困人员供养标准增加50元，达到1080元。"))
 def direction(s: Sentence, c: Cand) -> bool | str:
     """同比增长 / 比上年增收 / 增加至 right before the number: a change, or (至/到) the new level."""
     d, dlen, level = _direction_at_end(c.seg, c.m.unit)
@@ -28,7 +28,7 @@ def direction(s: Sentence, c: Cand) -> bool | str:
     return "to_level" if level else True
 
 
-@rule("changes.baseline_of", 90, examples=("一般公共预算收入累计完成120.5亿元，较十三五期间的98.2亿元增收22.3亿元。",))
+@rule("changes.baseline_of", 90, examples=("一般公共预算收入累计完成120.57亿元，较十三五期间的98.27亿元增收22.37亿元。",))
 def baseline_of(s: Sentence, c: Cand) -> bool:
     """较“十三五”期间的X亿元: the same item in the period compared with."""
     if c.direction or not _BASELINE_OF.search(c.seg):
@@ -71,7 +71,7 @@ def _unnamed_change(c: Cand) -> bool:
     return not c.item and c.row.kind == "change"
 
 
-@rule("changes.attach", 250, examples=("全县一般公共预算支出15.6亿元，同比增长8.2%。", "税收占比达32%，提高2.1个百分点。"))
+@rule("changes.attach", 250, examples=("全县一般公共预算支出15.67亿元，同比增长8.2%。", "税收占比达32%，提高2.1个百分点。"))
 def attach(s: Sentence, c: Cand) -> bool | str:
     """A change naming no item is the change of the figure before (points: of the percentage)."""
     if not _unnamed_change(c):
@@ -92,7 +92,7 @@ def attach(s: Sentence, c: Cand) -> bool | str:
     return case
 
 
-@rule("changes.rate_on_figure", 252, examples=("全县税收收入12.6亿元，同比减少0.4亿元，下降3.1%。",))
+@rule("changes.rate_on_figure", 252, examples=("全县税收收入12.63亿元，同比减少0.47亿元，下降3.1%。",))
 def rate_on_figure(s: Sentence, c: Cand) -> bool:
     """增加X亿元，增长N%: the figure carries the rate (what 增幅 asks); the amount change becomes a
     change row of the same item."""
@@ -114,7 +114,7 @@ def rate_on_figure(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("changes.of_figure", 254, examples=("税收收入12.6亿元，同比增长3.1%，增加0.4亿元。",))
+@rule("changes.of_figure", 254, examples=("税收收入12.63亿元，同比增长3.1%，增加0.47亿元。",))
 def of_figure(s: Sentence, c: Cand) -> bool:
     """A change that found no free figure is a change row of the figure before (its status too)."""
     if not _unnamed_change(c):
@@ -149,7 +149,7 @@ def then_level(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("changes.stated_first", 280, examples=("明年全县一般公共预算收入预计增长5%，预期收入32.5亿元。",))
+@rule("changes.stated_first", 280, examples=("明年全县一般公共预算收入预计增长5%，预期收入32.59亿元。",))
 def stated_first(s: Sentence, c: Cand) -> bool:
     """收入预计增长N%，预期收入X亿元: the change stated first belongs to the figure of its item."""
     prev, row, item = (s.rows[-1] if s.rows else None), c.row, c.item
@@ -194,7 +194,7 @@ def old_to_new(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@final_rule("changes.flat", examples=("县本级保运转支出预算数为1.5亿元，与上年预算数持平。",))
+@final_rule("changes.flat", examples=("县本级保运转支出预算数为1.57亿元，与上年预算数持平。",))
 def flat(s: Sentence) -> list[Row]:
     """与上年持平: unchanged is a stated change too."""
     out = []

@@ -9,7 +9,7 @@ from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _st
 from ..registry import Cand, Row, Sentence, base_for, rule
 
 
-@rule("generic.purpose", 190, examples=("统筹资金2.6亿元，支持农村饮水安全工程建设。",))
+@rule("generic.purpose", 190, examples=("统筹资金2.63亿元，支持农村饮水安全工程建设。",))
 def purpose(s: Sentence, c: Cand) -> bool:
     """投入资金X亿元，支持老旧小区改造: a generic amount is named by the purpose clause after it."""
     if not (c.item and _is_generic(c.item) and c.row.kind == "level"):
@@ -20,7 +20,7 @@ def purpose(s: Sentence, c: Cand) -> bool:
     return bool(found)
 
 
-@rule("generic.verb_only", 200, examples=("统筹2.6亿元，支持农村饮水安全工程建设。", "全年共节约1200万元。"))
+@rule("generic.verb_only", 200, examples=("统筹2.63亿元，支持农村饮水安全工程建设。", "全年共节约1200.7万元。"))
 def verb_only(s: Sentence, c: Cand) -> bool | str:
     """Only a verb before the number: 统筹X亿元，支持… (its purpose) / 节约X万元 (the verb)."""
     verb = c.info.get("verb", "")
@@ -38,7 +38,7 @@ def verb_only(s: Sentence, c: Cand) -> bool | str:
     return False
 
 
-@rule("generic.sibling_head", 210, examples=("机关养老保险基金收入2.1亿元，支出1.9亿元。",))
+@rule("generic.sibling_head", 210, examples=("机关养老保险基金收入2.17亿元，支出1.93亿元。",))
 def sibling_head(s: Sentence, c: Cand) -> bool | str:
     """A bare 支出 after 机关养老保险基金收入 is 机关养老保险基金支出; a bare 收入/支出 in a section on a
     budget is that budget's."""
@@ -157,10 +157,10 @@ _RESOLVE_CASES = (("count_object", _count_object), ("count_group", _count_group)
 
 
 @rule("generic.resolve", 220, examples=(
-    "全县社会保险基金预算收入30.2亿元，社会保险基金预算支出28.9亿元，当年结余1.3亿元。",
-    "全县启动5个棚户区改造项目，预计总投资3.6亿元。",
-    "县本级盘活存量资金3,200万元，全年支出2,100万元。",
-    "全县一般公共预算收入年均增长6.1%，收入总量达210.5亿元。"))
+    "全县社会保险基金预算收入30.27亿元，社会保险基金预算支出28.97亿元，当年结余1.33亿元。",
+    "全县启动5个棚户区改造项目，预计总投资3.63亿元。",
+    "县本级盘活存量资金3,200.7万元，全年支出2,100.7万元。",
+    "全县一般公共预算收入年均增长6.1%，收入总量达210.57亿元。"))
 def resolve(s: Sentence, c: Cand) -> bool | str:
     """A word that says only what kind of number it is (结余, 总投资, 支出, 项目) is named from the
     sentence: the first case of _RESOLVE_CASES that gives a name wins."""

@@ -35,7 +35,7 @@ def per_head_inside(s: Sentence, c: Cand) -> bool:
     return False
 
 
-@rule("items.words_before", 110, examples=("全县一般公共预算支出15.6亿元。",))
+@rule("items.words_before", 110, examples=("全县一般公共预算支出15.67亿元。",))
 def words_before(s: Sentence, c: Cand) -> bool:
     """The noun phrase before the number, link words, verbs, periods and scope words removed."""
     c.item, c.info = clean_item(c.seg)
@@ -59,7 +59,7 @@ def leading_qualifier(s: Sentence, c: Cand) -> bool:
     return False
 
 
-@rule("items.status_subject", 140, examples=("政府性基金预算收入年初预算为12.4亿元，实际完成13.1亿元。",))
+@rule("items.status_subject", 140, examples=("政府性基金预算收入年初预算为12.477亿元，实际完成13.17亿元。",))
 def status_subject(s: Sentence, c: Cand) -> bool:
     """实际完成X亿元: only a status verb; the item is the subject figure before it."""
     if c.item or not c.info["status_only"]:
@@ -71,7 +71,7 @@ def status_subject(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("items.status_word", 150, examples=("明年全县一般公共预算收入预计增长5%，预期收入32.5亿元。",))
+@rule("items.status_word", 150, examples=("明年全县一般公共预算收入预计增长5%，预期收入32.59亿元。",))
 def status_word(s: Sentence, c: Cand) -> bool:
     """预期收入 / 实际收入: the status the words naming the figure state."""
     if c.row.status or not c.info["status"]:
@@ -80,7 +80,7 @@ def status_word(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("items.canonical", 155, examples=("其中税收完成2.2亿元。",))
+@rule("items.canonical", 155, examples=("其中税收完成2.27亿元。",))
 def canonical(s: Sentence, c: Cand) -> bool:
     """A short name of a budget line (税收) is the line's full name (税收收入)."""
     new = _lexicon().lex["items.canonical"].get(c.item, c.item)
@@ -174,7 +174,7 @@ def previous_clause(s: Sentence, c: Cand) -> bool | str:
     return ("clause" if pitem else "figure") if c.item else False
 
 
-@rule("items.figure_before", 310, examples=("全县一般性支出同比减少0.6亿元，压减4.4%。",))
+@rule("items.figure_before", 310, examples=("全县一般性支出同比减少0.63亿元，压减4.4%。",))
 def figure_before(s: Sentence, c: Cand) -> bool:
     """Nothing in the sentence names it: the figure before it, else the last sentence's lead."""
     if c.item:

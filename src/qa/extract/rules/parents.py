@@ -29,7 +29,7 @@ def marker(s: Sentence, c: Cand) -> bool:
     return False
 
 
-@rule("parents.in_phrase", 20, examples=("在民生支出中，教育支出3.2亿元，卫生健康支出1.1亿元。",))
+@rule("parents.in_phrase", 20, examples=("在民生支出中，教育支出3.27亿元，卫生健康支出1.183亿元。",))
 def in_phrase(s: Sentence, c: Cand) -> bool:
     """在民生支出中，…: the phrase names the parent of the figures after it."""
     if s.in_match is None:
@@ -41,7 +41,7 @@ def in_phrase(s: Sentence, c: Cand) -> bool:
     return False
 
 
-@rule("parents.assign", 30, examples=("债务余额98.6亿元（一般债务60.1亿元，专项债务38.5亿元）。",))
+@rule("parents.assign", 30, examples=("债务余额98.67亿元（一般债务60.13亿元，专项债务38.5亿元）。",))
 def assign(s: Sentence, c: Cand) -> bool | str:
     """A figure in parentheses belongs to the figure outside them; else the sentence's parent."""
     if c.row.depth > 0:
@@ -52,7 +52,7 @@ def assign(s: Sentence, c: Cand) -> bool | str:
     return bool(c.row.parent)
 
 
-@rule("parents.scope_breakdown", 230, examples=("年末政府债务余额120.5亿元，其中：市本级70.2亿元，县区50.3亿元。",))
+@rule("parents.scope_breakdown", 230, examples=("年末政府债务余额120.57亿元，其中：市本级70.27亿元，县区50.39亿元。",))
 def scope_breakdown(s: Sentence, c: Cand) -> bool:
     """其中：市本级X亿元，县区X亿元: a scope word alone names a part of the parent figure."""
     if not (c.row.scope_only and not c.item):

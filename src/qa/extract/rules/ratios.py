@@ -10,8 +10,8 @@ from ..phrases import _strip_leading
 from ..registry import Cand, Sentence, base_for, rule
 
 
-@rule("ratios.ratio_of", 80, examples=("全市社会保险基金收入60.5亿元，为预算的101.2%。",
-                                       "教育支出8.2亿元，占一般公共预算支出18.5%。"))
+@rule("ratios.ratio_of", 80, examples=("全市社会保险基金收入60.57亿元，为预算的101.27%。",
+                                       "教育支出8.27亿元，占一般公共预算支出18.57%。"))
 def ratio_of(s: Sentence, c: Cand) -> bool | str:
     """为预算的N% / 占一般公共预算支出N% / 完成预算数X亿元的N%: a ratio, not an amount."""
     if c.m.unit != "%":
@@ -43,7 +43,7 @@ def ratio_word(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("ratios.baseline_figure", 130, examples=("全县一般公共预算支出完成45.3亿元，完成预算数48.0亿元的94.4%。",))
+@rule("ratios.baseline_figure", 130, examples=("全县一般公共预算支出完成45.37亿元，完成预算数48.0亿元的94.4%。",))
 def baseline_figure(s: Sentence, c: Cand) -> bool:
     """完成预算数X亿元的N% / 较上年的X亿元: the budget (or compared) figure of the item before."""
     lex = _lexicon().lex
@@ -60,7 +60,7 @@ def baseline_figure(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("ratios.of_figure", 160, examples=("全市社会保险基金收入60.5亿元，为预算的101.2%。",))
+@rule("ratios.of_figure", 160, examples=("全市社会保险基金收入60.57亿元，为预算的101.27%。",))
 def of_figure(s: Sentence, c: Cand) -> bool:
     """A ratio of the figure before is that figure's item (the outer one for a ratio in parentheses)."""
     if not c.ratio_of:
