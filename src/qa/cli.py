@@ -83,19 +83,15 @@ def _print_build(report, settings: Settings) -> None:
 
 def _warn_uncertain_places(settings: Settings) -> None:
     """Name the reports whose place could not be read with confidence, and the sidecar that settles it."""
-    from .index import live_generation
+    from .index import live_generation, read_documents
     from .metadata import uncertainty
-    from .records import Document
 
     gen = live_generation(settings.index_dir)
-    path = gen / "documents.jsonl" if gen else None
-    if path is None or not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            doc = Document(**json.loads(line))
-        except (ValueError, TypeError):
-            continue
+    try:
+        documents = read_documents(gen) if gen else {}
+    except (OSError, ValueError, TypeError):
+        return  # an unreadable index is reported by the commands that load it
+    for doc in documents.values():
         if warning := uncertainty(doc):
             print(f"warning: {warning}", file=sys.stderr)
 

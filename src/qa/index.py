@@ -164,7 +164,7 @@ def load_index(index_dir: Path | str, expected_model: str | None = None) -> Inde
             raise IndexUnusable(f"index file {p} is missing or corrupted (checksum mismatch); "
                                 f"rebuild it with: qa index --rebuild --index {index_dir}")
     try:
-        documents = {d.name: d for d in (Document(**r) for r in _read_jsonl(gen / "documents.jsonl"))}
+        documents = read_documents(gen)
         chunks = [Chunk(**r) for r in _read_jsonl(gen / "chunks.jsonl")]
         figures = [_figure_from_row(r) for r in _read_jsonl(gen / "figures.jsonl")]
         vectors = np.load(gen / "vectors.npy", mmap_mode="r")  # read-only; pages shared between processes
@@ -515,7 +515,7 @@ def _load_previous(index_dir: Path) -> dict | None:
         for name, digest in manifest["checksums"].items():
             if _sha256_file(gen / name) != digest:
                 return None
-        documents = {r["name"]: Document(**r) for r in _read_jsonl(gen / "documents.jsonl")}
+        documents = read_documents(gen)
         chunks: dict[str, list[Chunk]] = {n: [] for n in documents}
         for r in _read_jsonl(gen / "chunks.jsonl"):
             chunks[r["doc"]].append(Chunk(**r))
@@ -577,6 +577,11 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def read_documents(gen: Path) -> dict[str, Document]:
+    """The reports of one generation with their metadata (no chunks, figures or vectors loaded)."""
+    return {d.name: d for d in (Document(**r) for r in _read_jsonl(gen / "documents.jsonl"))}
 
 
 def _read_jsonl(path: Path) -> list[dict]:

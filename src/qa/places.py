@@ -71,6 +71,16 @@ def _dataset_path() -> Path:
 
 
 @lru_cache(maxsize=1)
+def _vocabulary() -> dict:
+    return json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8"))
+
+
+def national_latin_words() -> frozenset[str]:
+    """English words of a question that mean the whole country (china, nationwide)."""
+    return frozenset(_vocabulary().get("national_latin", ()))
+
+
+@lru_cache(maxsize=1)
 def _ethnic_names() -> tuple[str, ...]:
     names = (DATA_DIR / "ethnic_groups.txt").read_text(encoding="utf-8").split()
     return tuple(sorted(names, key=len, reverse=True))
@@ -144,7 +154,7 @@ class Gazetteer:
                 # a municipality's district, or a county the province governs directly (仙桃市)
                 self.by_code[code] = Place(p.code, p.name, p.short, p.rank, p.level, p.code[:2] + "0000")
         self.by_name: dict[str, list[Place]] = {}
-        common = set(json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8"))["common_words"])
+        common = set(_vocabulary()["common_words"])
         for p in self.by_code.values():
             for n in p.names:
                 # 城区, 和县 (市和县两级), 安康 (幸福安康): words before they are places

@@ -153,7 +153,7 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?!\d)")
 _MONTHS = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月份?")
 _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|份)?")
 _SCOPE = re.compile(r"(全[市县州省区盟旗国]|[市县州省区]本级|本级|[市县州省]级)")
-_SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
+SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
 _STATUS = [
     ("决算", re.compile(r"决算")),
     ("预计", re.compile(r"预计|预估")),
@@ -306,7 +306,7 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
 
 
 def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
-    scopes = [_SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
+    scopes = [SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
     if scopes:
         q.scope = scopes[0]
         rest = _SCOPE.sub(" ", rest)

@@ -14,14 +14,12 @@ Years then choose between reports of one place, and kinds of report (政府工�
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from .config import DATA_DIR
-from .places import NATION, Place, gazetteer, short_name
-from .question import Query
+from .places import NATION, Place, gazetteer, national_latin_words, short_name
+from .question import SCOPE_ALIAS, Query
 from .records import Document
 
 # The name of a kind of report in a question picks reports of that kind.
@@ -54,11 +52,6 @@ def latin_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _national_latin() -> frozenset[str]:
-    return frozenset(json.loads((DATA_DIR / "places.json").read_text(encoding="utf-8")).get("national_latin", ()))
-
-
-@lru_cache(maxsize=1)
 def _romanised_index() -> dict[str, str]:
     """Pinyin of every province and prefecture (shanghai, gansu) -> its name, for Latin questions."""
     gaz = gazetteer()
@@ -75,10 +68,11 @@ def _years_covered(doc: Document) -> set[int]:
 
 
 def _scope_words(scope: str) -> tuple[str, ...]:
-    """How a report may say a scope: 市本级 is also 市级 (and 本级 alone under a 全市 heading)."""
-    if "本级" in scope:
-        return ("本级", scope.replace("本级", "级"))
-    return (scope,)
+    """How a report may say a scope: 市本级 also as 市级 (the question parser's aliases), or 本级 alone
+    under a 全市 heading."""
+    if "本级" not in scope:
+        return (scope,)
+    return ("本级", *(said for said, canon in SCOPE_ALIAS.items() if canon == scope))
 
 
 class Router:
@@ -102,7 +96,7 @@ class Router:
 
     # --- names ------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def aliases(self) -> dict[str, str]:
         """Every name a question may use for an indexed place -> its canonical name."""
         out: dict[str, str] = {}
@@ -160,7 +154,7 @@ class Router:
         for word in latin_words(text):
             if word in aliases:
                 places.append(aliases[word])
-            elif word in _national_latin() and NATION in self.entries:
+            elif word in national_latin_words() and NATION in self.entries:
                 places.append(NATION)
             elif len(word) >= 5 and (found := _romanised_index().get(word)):
                 found_place = gaz.lookup(found)
