@@ -231,6 +231,16 @@ def test_no_place_goes_to_the_default_place_else_to_reports_without_one(router):
     assert not why and docs == ["2023_county_finance_bureau_work_report"]
 
 
+def test_a_national_item_with_no_place_named_also_goes_to_the_national_reports(router):
+    # 中央…本级 names the central government's own figure: with no place named, the bureau's own
+    # report (a county) cannot be the only candidate
+    q, docs, why = _route(router, "2023年中央一般公共预算本级支出是多少")
+    assert not why and q.national_item and q.scope == ""
+    assert "2023_national_full_year_fiscal_release" in docs
+    _, docs, why = _route(router, "2023年1-9月中央补助收入是多少")  # a county's item: stays home
+    assert not why and docs == ["2023_county_finance_bureau_work_report"]
+
+
 def test_years_choose_between_reports_of_one_place(real_documents):
     older = Document(name="zhanjiang_2024", text="", region="湛江市", years=[2024, 2025])
     docs = {**real_documents, older.name: older}

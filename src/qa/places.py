@@ -80,6 +80,11 @@ def national_latin_words() -> frozenset[str]:
     return frozenset(_vocabulary().get("national_latin", ()))
 
 
+def national_phrases() -> tuple[str, ...]:
+    """Chinese items only a national report states (中央本级, 中央预算内投资)."""
+    return tuple(_vocabulary().get("national_phrases", ()))
+
+
 @lru_cache(maxsize=1)
 def _ethnic_names() -> tuple[str, ...]:
     names = (DATA_DIR / "ethnic_groups.txt").read_text(encoding="utf-8").split()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
+from .places import national_phrases
 
 
 class QuestionError(ValueError):
@@ -137,6 +138,8 @@ class Query:
     places: list[str] = field(default_factory=list)  # indexed places named (canonical names)
     unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue (or parts of one)
     english: bool = False
+    # names an item only the central government reports (中央本级支出) without naming a place
+    national_item: bool = False
     # compare/arithmetic over one item in two scopes or years: per-operand overrides
     operand_scopes: list[str] = field(default_factory=list)
     operand_years: list[int] = field(default_factory=list)
@@ -277,6 +280,8 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
         if "全国" not in q.places:
             q.places.append("全国")
         rest = _NATIONAL.sub(" ", rest)
+    if "全国" in places.values() and any(p in rest for p in national_phrases()):
+        q.national_item = True
     return rest
 
 
@@ -307,9 +312,12 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
 
 def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
     scopes = [SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
+    if q.national_item:
+        # 中央一般公共预算本级支出: 本级 is part of the national item's name, not a scope
+        scopes = [s for s in scopes if s != "本级"]
     if scopes:
         q.scope = scopes[0]
-        rest = _SCOPE.sub(" ", rest)
+        rest = _SCOPE.sub(lambda m: m.group(0) if q.national_item and m.group(0) == "本级" else " ", rest)
     for status, pat in _STATUS:
         if pat.search(rest):
             q.status = status

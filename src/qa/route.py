@@ -210,6 +210,9 @@ class Router:
             elif home:
                 # the bureau's own reports; a year they do not cover is refused, not answered elsewhere
                 chosen = home
+            if q.national_item and NATION in self.entries and chosen is not names:
+                # 中央本级支出 asked with no place: the national reports answer it too
+                chosen = list(dict.fromkeys(chosen + self.entries[NATION].docs))
         return self._by_scope_and_year(q, names, chosen)
 
     def _by_scope_and_year(self, q: Query, names: list[str], chosen: list[str]) -> tuple[list[str] | None, str]:
@@ -242,5 +245,6 @@ class Router:
     def answered_from_home(self, q: Query, docs: list[str] | None) -> bool:
         """Whether the question named no place while places are indexed, so the answer should say
         which report it came from."""
-        return not q.places and not q.unknown_places and bool(self.entries) and bool(docs)
+        return (not q.places and not q.unknown_places and not q.national_item and bool(self.entries)
+                and bool(docs))
 
