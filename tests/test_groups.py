@@ -138,3 +138,24 @@ def test_total_difference_share():
     assert difference(a, b) == Decimal("100000000")
     assert share_of(b, a) == Decimal(100) / 3
     assert share_of(a, _row("Z", "0")) is None
+
+
+def test_a_member_that_is_the_sum_of_the_others_is_their_total():
+    from qa.groups import without_totals
+
+    rows = [_row("重点行业税收", "36.27"), _row("工业", "18.61"), _row("建筑业", "9.13"),
+            _row("房地产业", "52100", "万元"), _row("金融业", "3.32")]
+    assert [f.item for f in without_totals(rows)] == ["工业", "建筑业", "房地产业", "金融业"]
+    # one dominant member larger than the rest together is not their total
+    dominant = [_row("社保", "3795.4"), _row("一般", "1396.1"), _row("基金", "120.3"), _row("国资", "12.8")]
+    assert without_totals(dominant) == dominant
+    assert len(without_totals(rows[:2])) == 2  # two members: nothing to tell
+
+
+def test_the_family_asked_is_not_its_own_member():
+    from qa.lists import is_group_total
+
+    assert is_group_total("税收收入税种", "地方级税收收入")
+    assert is_group_total("重点支出", "支出总量") and is_group_total("资金", "设立总规模")
+    assert not is_group_total("税收收入税种", "增值税")
+    assert not is_group_total("社会保障和就业支出", "就业支出")  # a member, though its name is inside the family's

@@ -324,11 +324,13 @@ class GroupIndex:
 
     def rank(self, phrase: str, query_vector, docs: list[str] | None,
              passage_rank: Callable[[Figure], int | None], usable: Callable[[Group], list[Figure]],
-             depth: int = 30) -> list[tuple[Group, list[Figure], float]]:
+             depth: int = 30) -> list[tuple[Group, list[Figure], float, dict[str, float]]]:
         """Groups of `docs` whose usable members (`usable`: the members a question may range
         over) are two or more, best first by reciprocal-rank fusion of three rankings: BM25 of
         the description, dense similarity of the members, the best retrieval rank of the
-        passages the members stand in, and how much of the phrase the introduction says."""
+        passages the members stand in, and how much of the phrase the introduction says; ordered
+        by the fitted group scorer when there is one (its probability and features beside each
+        group), else by the rule: the introduction's share of the phrase first."""
         from .tokenizer import tokenize
 
         phrase_tokens = tokenize(phrase)
@@ -358,15 +360,65 @@ class GroupIndex:
                 if score is not None and r > 0 and score(i) == score(ranking[r - 1]):
                     r = next(k for k in range(r) if score(ranking[k]) == score(i))  # ties share a rank
                 fused[i] += 1.0 / (60 + r)
+        scorer = group_scorer()
+        if scorer is None:
+            out = []
+            # what the introduction says decides first (to a tenth of the phrase), the fused ranks among equals
+            for i in sorted(fused, key=lambda i: (-round(said[i], 1), -fused[i])):
+                if said[i] < MIN_SAID:
+                    continue  # nothing introducing the list says what the question names
+                members = usable(self.groups[i])
+                if len({f.item for f in members}) >= 2:
+                    out.append((self.groups[i], members, fused[i], {}))
+            return out
+        # fitted (eval/fit_groups.py): every signal above is a feature; the rule's order is one too
+        rule_order = {i: r for r, i in enumerate(sorted(fused, key=lambda i: (-round(said[i], 1), -fused[i])))}
+        best_bm25 = max((scores[i] for i in fused), default=0.0) or 1.0
+        sim = {ids[k]: float(v) for k, v in enumerate(sims)} if dense else {}
+        best_sim = max(sim.values(), default=0.0)
         out = []
-        # what the introduction says decides first (to a tenth of the phrase), the fused ranks among equals
-        for i in sorted(fused, key=lambda i: (-round(said[i], 1), -fused[i])):
-            if said[i] < MIN_SAID:
-                continue  # nothing introducing the list says what the question names
+        for i in fused:
             members = usable(self.groups[i])
-            if len({f.item for f in members}) >= 2:
-                out.append((self.groups[i], members, fused[i]))
+            if len({f.item for f in members}) < 2:
+                continue
+            feats = group_features(self.groups[i], members, said[i], scores[i] / best_bm25, sim.get(i, 0.0),
+                                   sim.get(i, 0.0) - best_sim, best_pass[i], fused[i], rule_order[i])
+            out.append((self.groups[i], members, scorer.prob(feats), feats))
+        out.sort(key=lambda t: -t[2])
         return out
+
+
+GROUP_FEATURES = (
+    "said", "said_min", "bm25_rel", "dense_sim", "dense_gap", "passage_rank", "fused", "rule_rank",
+    "members_log", "kind_enumeration", "kind_children", "kind_bullets", "kind_sections", "kind_paragraph",
+    "has_total_sum",
+)
+GROUP_SCORER_PATH = "group_scorer.json"
+
+
+def group_scorer():
+    """The fitted group ranker (data/group_scorer.json), or None: then the rule orders groups."""
+    from .candidates import RowScorer  # the same standardised logistic regression
+    from .config import DATA_DIR
+
+    path = DATA_DIR / GROUP_SCORER_PATH
+    return RowScorer.load(path) if path.is_file() else None
+
+
+def group_features(g: Group, members: list[Figure], said: float, bm25_rel: float, dense_sim: float,
+                   dense_gap: float, best_pass: int, fused: float, rule_rank: int) -> dict[str, float]:
+    """The features of one candidate group for a question (see GROUP_FEATURES)."""
+    amounts = [f for f in members if f.unit not in ("%", "个百分点")]
+    return {
+        "said": said, "said_min": float(said >= MIN_SAID), "bm25_rel": bm25_rel, "dense_sim": dense_sim,
+        "dense_gap": dense_gap, "passage_rank": 1.0 / (1 + best_pass) if best_pass < 99 else 0.0,
+        "fused": fused * 60, "rule_rank": 1.0 / (1 + rule_rank),
+        "members_log": float(np.log(len(members))),
+        "kind_enumeration": float(g.kind == "enumeration"), "kind_children": float(g.kind == "children"),
+        "kind_bullets": float(g.kind == "bullets"), "kind_sections": float(g.kind == "sections"),
+        "kind_paragraph": float(g.kind == "paragraphs"),
+        "has_total_sum": float(len(without_totals(amounts)) < len(amounts)),
+    }
 
 
 # --- operations over members -----------------------------------------------------------------
@@ -397,6 +449,18 @@ def extreme(members: list[Figure], by: str = "value", most: bool = True) -> list
 def total_of(members: list[Figure]) -> Decimal:
     """The members added up, in base units (yuan, people …)."""
     return sum((base_value(f) for f in members), Decimal(0))
+
+
+def without_totals(members: list[Figure]) -> list[Figure]:
+    """The members less any that is the sum of all the others (within 0.5 %): a list that opens
+    with its total (地方级税收收入110000万元，其中增值税50000万元……) ranks its parts, not the total.
+    Needs three members at least; amounts only."""
+    rows = [f for f in members if f.unit not in ("%", "个百分点")]
+    if len(rows) < 3:
+        return members
+    whole = total_of(rows)
+    totals = [f for f in rows if abs(2 * base_value(f) - whole) <= Decimal("0.005") * base_value(f)]
+    return [f for f in members if f not in totals] if len(totals) == 1 else members
 
 
 def difference(a: Figure, b: Figure) -> Decimal:

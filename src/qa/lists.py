@@ -299,12 +299,19 @@ def listable(f: Figure) -> bool:
 
 
 def is_group_total(group: str, item: str) -> bool:
-    """'税收' / '税收收入' is the family's total, not one of its members; so is any 总计/合计."""
-    if re.search(r"总计|合计|^总收入$|^总支出$|^收入$|^支出$", item):
+    """'税收' / '税收收入' is the family's total, not one of its members; so is any 总计/合计/总量
+    (支出总量 of a budget's balance) or 总规模 (a fund's size beside the amounts it raised)."""
+    if re.search(r"总计|合计|总量|总规模|^总收入$|^总支出$|^收入$|^支出$", item):
         return True  # 收入总计: the sum of the list, whatever the group is called
     if not group:
         return False
-    return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计"))
+    # 地方级税收收入 in a list beside 非税收入, asked about 税收收入(的)税种: the family itself
+    core = _LEVEL_PREFIX.sub("", item)
+    return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计")) \
+        or (len(core) >= 3 and group.startswith(core))
+
+
+_LEVEL_PREFIX = re.compile(r"^(?:地方级|全[市县州省区国]|[市县州省区]本级|[市县州省区]级|本级)")
 
 
 def locate(phrase: str, text: str) -> int:

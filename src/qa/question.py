@@ -157,6 +157,14 @@ _MONTHS = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月份?")
 _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|份)?")
 _SCOPE = re.compile(r"(全[市县州省区盟旗国]|[市县州省区]本级|本级|[市县州省]级)")
 SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
+
+
+def scope_words(scope: str) -> tuple[str, ...]:
+    """How a report may say a scope: 市本级 also as 市级 (SCOPE_ALIAS), or 本级 alone under a
+    全市 heading."""
+    if "本级" not in scope:
+        return (scope,)
+    return ("本级", *(said for said, canon in SCOPE_ALIAS.items() if canon == scope))
 _STATUS = [
     ("决算", re.compile(r"决算")),
     ("预计", re.compile(r"预计|预估")),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .places import NATION, Place, gazetteer, national_latin_words, short_name
-from .question import SCOPE_ALIAS, Query
+from .question import Query, scope_words
 from .records import Document
 
 # The name of a kind of report in a question picks reports of that kind.
@@ -65,14 +65,6 @@ def _romanised_index() -> dict[str, str]:
 
 def _years_covered(doc: Document) -> set[int]:
     return set(doc.years) | {y for y in (doc.execution_year, doc.budget_year) if y}
-
-
-def _scope_words(scope: str) -> tuple[str, ...]:
-    """How a report may say a scope: 市本级 also as 市级 (the question parser's aliases), or 本级 alone
-    under a 全市 heading."""
-    if "本级" not in scope:
-        return (scope,)
-    return ("本级", *(said for said, canon in SCOPE_ALIAS.items() if canon == scope))
 
 
 class Router:
@@ -219,7 +211,7 @@ class Router:
         docs = self.documents
         if q.scope and q.wants_figure:
             # a report that never says 全县 (or 市本级/市级 …) has no figure for that scope
-            words = _scope_words(q.scope)
+            words = scope_words(q.scope)
             scoped = [n for n in chosen if any(w in docs[n].text for w in words)]
             if not scoped:
                 return None, f"已索引的报告中没有{q.scope}的数据。"

@@ -20,7 +20,7 @@ from ..matching import (
     item_similarity,
     same_kind,
 )
-from ..question import Query, distinct_names, variants
+from ..question import Query, distinct_names, scope_words, variants
 from ..records import Figure
 from .common import (
     _AMOUNT_CHANGE,
@@ -131,11 +131,8 @@ class RowSearch:
         doc = self.index.documents[f.doc]
         if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
             return "place"  # 永安市 asked: a figure of all 三明 is not 永安's
-        if q.scope and "本级" in q.scope and not f.scope and "本级" not in f.section:
-            # an unlabelled figure is 本级 only if its paragraph says so before it
-            line_start = doc.text.rfind("\n", 0, f.start) + 1
-            if "本级" not in doc.text[line_start:f.start]:
-                return "scope"
+        if q.scope and "本级" in q.scope and not f.scope and not _scope_said_before(q.scope, f, doc.text):
+            return "scope"  # an unlabelled figure is 本级 only if its paragraph says so before it
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
@@ -257,3 +254,27 @@ class RowSearch:
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))
         return self.context[i] if i is not None else ""
+
+
+# a numbered or bulleted line ((1) 税收收入…, 1. …, ● …) continues the statement of the line above it
+_SUB_ITEM = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、](?!\d)|[●■◆▲•·]|——)")
+
+
+def _scope_said_before(scope: str, f: Figure, text: str, lines_up: int = 3) -> bool:
+    """Whether the row's section, or its line up to the row, says the asked 本级 scope (本级, 市级 …);
+    a numbered sub-item's line is read with the lines that introduce it (2020年市级一般公共预算
+    收入… / 具体安排情况是： / （1）税收收入…，其中增值税…)."""
+    words = scope_words(scope)
+    if any(w in f.section for w in words):
+        return True
+    end = f.start
+    start = text.rfind("\n", 0, end) + 1
+    for _ in range(lines_up + 1):
+        if any(w in text[start:end] for w in words):
+            return True
+        line = text[start:end]
+        if not (_SUB_ITEM.match(line) or line.rstrip().endswith(("：", ":"))) or start == 0:
+            return False  # (a line ending in a colon only introduces the ones below it)
+        end = start - 1
+        start = text.rfind("\n", 0, end) + 1
+    return False

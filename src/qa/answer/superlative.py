@@ -4,6 +4,7 @@ A part of the Answerer (answerer.py); it reads the index, the retriever and the 
 through `self`."""
 from __future__ import annotations
 
+from ..groups import without_totals
 from ..lists import is_group_total, same_dimension
 from ..matching import MATCH_THRESHOLD, coverage
 from ..question import Query, search_text
@@ -49,7 +50,7 @@ class SuperlativeOps:
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
         else:
             members = [f for f in members if self._measure_fit(q, f) >= 0]
-            members = same_dimension(members)
+            members = without_totals(same_dimension(members))
         if len(members) < 2:
             return _abstain(question, f"报告中没有找到可以比较的{q.group or '项目'}数据。")
         if q.by == "decline":
@@ -79,6 +80,17 @@ class SuperlativeOps:
         """The members of the group the report lists (groups.py: enumerations, 其中 children,
         bullets, the same item under sibling headings) that best fits the question's words and
         meaning, restricted to the members the question's hard constraints allow."""
+        ranked = self.ranked_groups(q, docs, ranks)
+        members = ranked[0][1] if ranked else []
+        if with_said:  # (and how much of the phrase the chosen list's introduction says)
+            g = ranked[0][0] if ranked else None
+            phrase = " ".join(x for x in [q.group, *q.items] if x)
+            return members, coverage(phrase, g.intro + " " + g.topic) if g is not None else 0.0
+        return members
+
+    def ranked_groups(self, q: Query, docs, ranks) -> list:
+        """The report's lists that may answer the superlative, best first: (group, usable members,
+        score) each (groups.GroupIndex.rank)."""
         if self._group_index is None:
             from ..groups import GroupIndex, build_groups
             self._group_index = GroupIndex(build_groups(self.index, self.groups), self.index)
@@ -89,7 +101,7 @@ class SuperlativeOps:
                     and not (len(f.item) >= 3 and coverage(f.item, q.group) >= 0.8)]  # the group itself, or a split of it
             if q.by in ("change", "decline"):
                 return [f for f in rows if f.change_value is not None and f.change_unit in ("%", "个百分点")]
-            return same_dimension([f for f in rows if self._measure_fit(q, f) >= 0])
+            return without_totals(same_dimension([f for f in rows if self._measure_fit(q, f) >= 0]))
 
         phrase = " ".join(x for x in [q.group, *q.items] if x)
         # the kind asked (…的收入最多): a list mixing 收入 and 支出 rows ranges over that kind only
@@ -100,8 +112,4 @@ class SuperlativeOps:
                                         lambda f: ranks.get(self._chunk_key(f)), usable)
         if q.count:
             ranked = [r for r in ranked if len(r[1]) == q.count] or ranked
-        members = ranked[0][1] if ranked else []
-        if with_said:  # (and how much of the phrase the chosen list's introduction says)
-            g = ranked[0][0] if ranked else None
-            return members, coverage(phrase, g.intro + " " + g.topic) if g is not None else 0.0
-        return members
+        return ranked
