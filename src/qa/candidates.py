@@ -42,6 +42,11 @@ FEATURES = (
     "kind_same", "kind_clash", "period_match", "period_unstated", "scope_match", "scope_unstated",
     "status_match", "exec_default", "plan_unasked", "year_match", "year_unstated", "former_value",
     "generic_item", "item_len_ratio",
+    # how the row's description ranks against the whole question (not only the parsed item): the
+    # signal that survives a poorly parsed item, above all in English; and the same for English
+    # questions alone, so that the fit can trust it more there than lexical coverage
+    "dense_question_gap", "dense_question_rank", "en_dense_question_gap", "en_dense_question_rank",
+    "en_cov_phrase_item",
 )
 
 _EXEC = {"执行", "完成", "决算", "预计", "实际"}
@@ -112,6 +117,11 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
     qv = ans.retriever._query_vector(phrase)
     qv_full = ans.retriever._query_vector(search_text(q))
     hits = {h.row: h for h in rows.search(tokenize(phrase), qv, docs, depth)}
+    # rows close to the whole question also compete: an item parsed badly (English, everyday
+    # wording) still meets the report's wording through the question's embedding
+    for h in rows.search([], qv_full, docs, depth // 2):
+        if h.row not in hits:
+            hits[h.row] = rows.hit(h.row, qv)
     lexical = {ans._row_index[id(c.fig)]: c.score for c in ans.candidates(phrase, q, docs, ranks, strict=False)}
     for r in lexical:
         if r not in hits:
@@ -131,11 +141,28 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
             continue
         feats = row_features(ans, q, phrase, f, r, h, lexical.get(r), best_dense, best_bm25, ranks, qv_full)
         out.append(Candidate(r, f, feats))
+    _question_ranks(out, q.english)
     if scorer is not None:
         for c in out:
             c.prob = scorer.prob(c.features)
         out.sort(key=lambda c: (-c.prob, c.fig.doc, c.fig.start))
     return out, excluded
+
+
+def _question_ranks(cands: list[Candidate], english: bool) -> None:
+    """Add each candidate's rank and gap to the best by similarity to the whole question."""
+    if not cands:
+        return
+    sims = [c.features["dense_question"] for c in cands]
+    best = max(sims)
+    order = sorted(range(len(cands)), key=lambda i: -sims[i])
+    for rank, i in enumerate(order):
+        f = cands[i].features
+        f["dense_question_gap"] = sims[i] - best
+        f["dense_question_rank"] = 1.0 / (1 + rank)
+        f["en_dense_question_gap"] = f["dense_question_gap"] if english else 0.0
+        f["en_dense_question_rank"] = f["dense_question_rank"] if english else 0.0
+        f["en_cov_phrase_item"] = f["cov_phrase_item"] if english else 0.0
 
 
 def row_features(ans: "Answerer", q: "Query", phrase: str, f: Figure, r: int, hit, lex: float | None,

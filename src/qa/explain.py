@@ -21,6 +21,11 @@ def render_trace(trace: dict | None) -> str:
     if trace.get("answered_by"):
         lines.append(f"取数: {trace['answered_by']}"
                      + (f"（阈值 {trace['threshold']:.2f}）" if trace.get("threshold") is not None else ""))
+    if trace.get("reranked"):
+        r = trace["reranked"]
+        lines.append(f"  改选: 拟合模型认为 {r['by']['item']} {r['by']['value']}{r['by']['unit']}（p={r['p_scorer_row']}）"
+                     f"比匹配器的 {r['replaced']['item']} {r['replaced']['value']}{r['replaced']['unit']}"
+                     f"（p={r['p_matcher_row']}）更可能，差距超过拟合的 {r['margin']}")
     for i, c in enumerate(trace.get("candidates") or [], 1):
         feats = "，".join(f"{k}={v}" for k, v in sorted(c.get("features", {}).items(), key=lambda kv: -abs(kv[1]))[:8])
         tags = " ".join(str(x) for x in (c.get("year"), c.get("period"), c.get("scope"), c.get("status")) if x)

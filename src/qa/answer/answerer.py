@@ -80,6 +80,9 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         }[q.qtype]
         ans = handler(question, q, docs, ranks)
         answered_by = "matcher"
+        if ans.trace and ans.trace.get("reranked"):
+            # the fitted scorer replaced the matcher's row (lookup.py: _reranked)
+            trace["reranked"], answered_by = ans.trace["reranked"], "matcher, re-ranked by the fitted scorer"
         if ans.status == "abstained" and q.qtype in ("lookup", "change") and q.items:
             # the matcher found no row it trusts: the fitted scorer's best candidate, if sure enough
             fitted = self._fitted_lookup(question, q, docs, ranks, trace)
