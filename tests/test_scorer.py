@@ -106,3 +106,21 @@ def test_explain_of_a_bad_question_is_a_clear_message(first_index, question):
     cmd = [sys.executable, "-m", "qa.cli", "ask", "--explain", "--index", str(settings.index_dir), question]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out.returncode != 0 and "Traceback" not in out.stderr
+
+
+def test_the_scorer_re_ranks_the_matchers_row_and_says_so(first_index):
+    # 比预算省下来多少钱: the matcher's best row is the budget (5428.32万元); the fitted scorer's is the
+    # amount saved (节约339万元), more probable by more than the fitted margin
+    ans = first_index._snapshot.answerer
+    question = "今年1-9月政府采购比预算省下来多少钱？"
+    try:
+        ans.use_scorer = False
+        matcher = ans.answer(question)
+    finally:
+        ans.use_scorer = True
+    fitted = ans.answer(question)
+    assert matcher.value != 339 and fitted.value == 339 and fitted.unit == "万元"
+    assert fitted.trace["reranked"]["by"]["value"] == "339"
+    assert fitted.trace["answered_by"].startswith("matcher, re-ranked")
+    # a change asked is never re-ranked
+    assert "reranked" not in (ans.answer("今年1-9月教育支出同比增长多少？").trace or {})
