@@ -453,7 +453,7 @@ def total_of(members: list[Figure]) -> Decimal:
 
 def without_totals(members: list[Figure]) -> list[Figure]:
     """The members less any that is the sum of all the others (within 0.5 %): a list that opens
-    with its total (地方级税收收入110000万元，其中增值税50000万元……) ranks its parts, not the total.
+    with its total (税收收入X万元，其中增值税A万元，企业所得税B万元……) ranks its parts, not the total.
     Needs three members at least; amounts only."""
     rows = [f for f in members if f.unit not in ("%", "个百分点")]
     if len(rows) < 3:
