@@ -14,10 +14,8 @@ of the question's words first, MIN_SAID as the floor).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "eval"))
 
-from fit_scorer import DEFAULT_SETS, _fit, _same, _value  # noqa: E402
+from fit_scorer import DEFAULT_SETS, _fit, _same, _value, write_model  # noqa: E402
 
 from qa import groups as groups_module  # noqa: E402
 from qa.candidates import RowScorer  # noqa: E402
@@ -135,13 +133,10 @@ def main(argv: list[str] | None = None) -> int:
                         "rule_top1": round(rule_right / n, 4), "fitted": time.strftime("%Y-%m-%d")})
     if fit_right <= rule_right:
         # the rule stays: a model has to beat it out of fold to replace it
-        print(f"the fitted ranker does not beat the rule out of fold: not written; the rule orders groups")
+        print("the fitted ranker does not beat the rule out of fold: not written; the rule orders groups")
         Path(args.out).unlink(missing_ok=True)
         return 0
-    Path(args.out).write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    weights = sorted(zip(GROUP_FEATURES, model.coef_[0]), key=lambda kv: -abs(kv[1]))
-    print("largest weights: " + ", ".join(f"{k} {w:+.2f}" for k, w in weights[:8]))
-    print(f"wrote {args.out} ({time.perf_counter() - t0:.0f} s)")
+    write_model(scorer, model, args.out, t0, shown=8)
     return 0
 
 

@@ -269,11 +269,16 @@ def main(argv: list[str] | None = None) -> int:
                         "cv_top1_by_report": round(cv_r, 4), "lexical_top1": round(cv_l, 4),
                         "threshold_population": info, "rerank_margin": margin, "rerank": rerank,
                         "fitted": time.strftime("%Y-%m-%d")})
-    Path(args.out).write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    weights = sorted(zip(FEATURES, model.coef_[0]), key=lambda kv: -abs(kv[1]))
-    print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights[:10]))
-    print(f"wrote {args.out} ({time.perf_counter() - t0:.0f} s)")
+    write_model(scorer, model, args.out, t0)
     return 0
+
+
+def write_model(scorer: RowScorer, model, out: str, t0: float, shown: int = 10) -> None:
+    """Write a fitted model's JSON and say which weights are largest."""
+    Path(out).write_text(json.dumps(scorer.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    weights = sorted(zip(scorer.names, model.coef_[0]), key=lambda kv: -abs(kv[1]))
+    print("largest weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in weights[:shown]))
+    print(f"wrote {out} ({time.perf_counter() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -298,6 +298,10 @@ def listable(f: Figure) -> bool:
     return f.measure in ("amount", "standard", "count") and f.unit not in ("%", "个百分点")
 
 
+# a level before a name (地方级税收收入, 市级…): the name without it is what the family is called
+_LEVEL_PREFIX = re.compile(r"^(?:地方级|全[市县州省区国]|[市县州省区]本级|[市县州省区]级|本级)")
+
+
 def is_group_total(group: str, item: str) -> bool:
     """'税收' / '税收收入' is the family's total, not one of its members; so is any 总计/合计/总量
     (支出总量 of a budget's balance) or 总规模 (a fund's size beside the amounts it raised)."""
@@ -309,9 +313,6 @@ def is_group_total(group: str, item: str) -> bool:
     core = _LEVEL_PREFIX.sub("", item)
     return item == group or (item.startswith(group) and item[len(group):] in ("收入", "支出", "资金", "总额", "合计", "总计")) \
         or (len(core) >= 3 and group.startswith(core))
-
-
-_LEVEL_PREFIX = re.compile(r"^(?:地方级|全[市县州省区国]|[市县州省区]本级|[市县州省区]级|本级)")
 
 
 def locate(phrase: str, text: str) -> int:

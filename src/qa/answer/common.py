@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..candidates import Candidate
 from ..figures import to_base
 from ..matching import MATCH_THRESHOLD, coverage, dimension
-from ..question import Query, vocabulary
+from ..question import SCOPE_ALIAS, Query, vocabulary
 from ..records import Answer, Citation, Figure
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加�
 # an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
 _CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
 _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
-_SCOPE_WORDS = {"市本级": ("市级",), "县本级": ("县级",), "州本级": ("州级",), "省本级": ("省级",)}
 _RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")
 _MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月")
@@ -186,7 +185,7 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     i = next((k for k, f in enumerate(picked) if f is win), 0)
     if q.operand_scopes:
         scope = q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
-        said = [w for w in _SCOPE_WORDS.get(scope, ()) if w in q.text]
+        said = [w for w, canon in SCOPE_ALIAS.items() if canon == scope and w in q.text]
         return said[0] if said and scope not in q.text else scope  # 市级 asked, 市本级 meant
     if q.operand_years:
         return f"{q.operand_years[min(i, len(q.operand_years) - 1)]}年"
