@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 7  # bump when figure extraction changes: figures are re-extracted (7: rules, 中文数字, 成, tables, 约有)
+EXTRACTOR_VERSION = 8  # bump when figure extraction changes: figures are re-extracted (8: list labels out of items)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import _lexicon, _words
+from ..lexicon import _lexicon, _words, lex_cache
 from ..mentions import _CJK, _PER_INSIDE
 from ..nouns import _benefit_after, _following_noun, _heads, _recipient, _standard_measure
 from ..phrases import _is_generic, _strip_leading, clean_item
@@ -46,6 +46,25 @@ def words_before(s: Sentence, c: Cand) -> bool:
         row.scope = c.info["scope"]
     row.scope_only = c.info["scope_only"]
     return bool(c.item)
+
+
+@rule("items.enumeration_label", 112, examples=("11.契税2368亿元，同比下降14.8%。",))
+def enumeration_label(s: Sentence, c: Cand) -> bool:
+    """11.契税… / （三）… / 二是…: the label numbering a list's line is not part of its item."""
+    m = _enumeration_label().match(c.item.translate(_HALF_WIDTH))
+    if not m or len(c.item) - m.end() < 2:
+        return False
+    c.item = c.item[m.end():]
+    return True
+
+
+# the lexicon's patterns are NFKC-normalised; the item keeps the report's full-width marks
+_HALF_WIDTH = str.maketrans("（）．－", "().-")
+
+
+@lex_cache(maxsize=1)
+def _enumeration_label() -> re.Pattern[str]:
+    return re.compile(_lexicon().lex["items.enumeration_label"])
 
 
 @rule("items.leading_qualifier", 115, examples=("全县约有农村低保对象1.2万人。",))
