@@ -47,6 +47,9 @@ FEATURES = (
     # questions alone, so that the fit can trust it more there than lexical coverage
     "dense_question_gap", "dense_question_rank", "en_dense_question_gap", "en_dense_question_rank",
     "en_cov_phrase_item",
+    # the same item stated in a wider scope or as the outturn too, when the question names neither
+    # scope nor status: a row for 市本级 or a budget figure competes with the whole and the actual
+    "sub_scope_unasked", "plan_beside_outturn_unasked",
 )
 
 _EXEC = {"执行", "完成", "决算", "预计", "实际"}
@@ -142,6 +145,7 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
         feats = row_features(ans, q, phrase, f, r, h, lexical.get(r), best_dense, best_bm25, ranks, qv_full)
         out.append(Candidate(r, f, feats))
     _question_ranks(out, q.english)
+    _sibling_features(out, q)
     if scorer is not None:
         for c in out:
             c.prob = scorer.prob(c.features)
@@ -163,6 +167,24 @@ def _question_ranks(cands: list[Candidate], english: bool) -> None:
         f["en_dense_question_gap"] = f["dense_question_gap"] if english else 0.0
         f["en_dense_question_rank"] = f["dense_question_rank"] if english else 0.0
         f["en_cov_phrase_item"] = f["cov_phrase_item"] if english else 0.0
+
+
+def _whole_scope(scope: str | None) -> bool:
+    return not scope or scope.startswith("全")
+
+
+def _sibling_features(cands: list[Candidate], q: "Query") -> None:
+    """Flag a candidate whose item the same report also states for the whole place (when the
+    question asks no scope) or as the outturn (when it asks no status)."""
+    same: dict[tuple, list[Figure]] = {}
+    for c in cands:
+        same.setdefault((c.fig.doc, c.fig.item, c.fig.year), []).append(c.fig)
+    for c in cands:
+        f, others = c.fig, same[(c.fig.doc, c.fig.item, c.fig.year)]
+        c.features["sub_scope_unasked"] = float(
+            not q.scope and not _whole_scope(f.scope) and any(_whole_scope(o.scope) for o in others))
+        c.features["plan_beside_outturn_unasked"] = float(
+            not q.status and f.status in _PLAN and any(o.status in _EXEC for o in others))
 
 
 def row_features(ans: "Answerer", q: "Query", phrase: str, f: Figure, r: int, hit, lex: float | None,
