@@ -129,6 +129,8 @@ class Query:
     extreme: str = "max"  # superlative: max | min
     by: str = "value"  # superlative/compare: value | change
     op: str = ""  # arithmetic: sum | total | diff | gap | except | surplus | share | remaining | ratio | per_head
+    per: str = ""  # per_head: what is counted (人, 户农户, 项目), '' for 人均
+    point: str = ""  # a stock at a point of the year: 年末 (年底, 年末) or 年初; '' when not said
     count: int = 0  # how many items the question says there are (这四个项目, 七项): 0 = not said
     years: list[int] = field(default_factory=list)
     period: str = ""  # 1-9月 | 全年 | ""
@@ -152,19 +154,51 @@ class Query:
         return self.qtype != "descriptive"
 
 
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?(?!\d)")
+# 2025年末/年底 (a stock at the year's end): the 末/底 goes with the year, not into the item
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年[末底]?)?(?!\d)")
+# 年底/年末 (a balance at the year's end) or 年初 (at its start; 年初预算 is a status)
+_POINT = re.compile(r"年[末底终]|期末|年初(?!预算)")
 _MONTHS = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月份?")
 _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|份)?")
-_SCOPE = re.compile(r"(全[市县州省区盟旗国]|[市县州省区]本级|本级|[市县州省]级)")
+# the levels under the place (its counties and districts): one scope, however a report spells it
+_LOWER_SCOPE = r"各?(?:县市区|县[(（]市、区[)）]|县[(（]区[)）]|县区|区县)级?"
+LOWER_SCOPE = "县区"
+LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县(市、区)", "县（区）", "县(区)")
+# after 对/向/给 a scope word names who receives (市对县区转移支付): the extractor's word list
+_NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in
+                     json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))["context"]["scope_not_after"])
+_SCOPE = re.compile(rf"{_NOT_AFTER}(全[市县州省区盟旗国]|{_LOWER_SCOPE}|[市县州省区]本级|本级|[市县州省]级)")
 SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
+
+
+def canonical_scope(word: str) -> str:
+    """A scope word as one value: 市级 -> 市本级, 区县级 / 县（市、区） -> 县区."""
+    return LOWER_SCOPE if re.fullmatch(_LOWER_SCOPE, word) else SCOPE_ALIAS.get(word, word)
+
+
+def scope_level(scope: str) -> str:
+    """whole (全市), own (市本级, 市级, 本级) or lower (县区 …) — '' when the word says none."""
+    if not scope:
+        return ""
+    if scope.startswith("全"):
+        return "whole"
+    if canonical_scope(scope) == LOWER_SCOPE:
+        return "lower"
+    if "本级" in scope or re.fullmatch(r"[市县州省区旗]级|市直", scope):
+        return "own"
+    return ""
 
 
 def scope_words(scope: str) -> tuple[str, ...]:
     """How a report may say a scope: 市本级 also as 市级 (SCOPE_ALIAS), or 本级 alone under a
-    全市 heading."""
+    全市 heading; 县区 also as 区县, 县（市、区） …"""
+    if scope == LOWER_SCOPE:
+        return LOWER_SCOPE_WORDS
     if "本级" not in scope:
         return (scope,)
     return ("本级", *(said for said, canon in SCOPE_ALIAS.items() if canon == scope))
+
+
 _STATUS = [
     ("决算", re.compile(r"决算")),
     ("预计", re.compile(r"预计|预估")),
@@ -174,12 +208,15 @@ _STATUS = [
 _PLACE = re.compile(r"(?:^|(?<=[年的在关于\s]))([\u4e00-\u9fff]{2,4}?)(?:自治州|自治县|市|县|州|省|区)"
                     r"(?=\d|年|的|在|，|,|\s|$|财政|政府|一般|全|本级)")
 _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及")
-_NOT_PLACE = ("全", "本", "我", "该", "各", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
+_NOT_PLACE = ("全", "本", "我", "该", "各", "给", "对", "向", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
 _NATIONAL = re.compile(r"国务院|国家(?=拟|计划|安排|今年|去年|明年|将|要|在|的|共|累计|财政|预算|一般公共|\d|[,，。?？\s])")
 _REPORT_NAME = re.compile(r"(?:((?:19|20)\d\d)\s*年?\s*(?:的|度)?)?(?:国务院|本级|我[市县州区])?"
                           r"(?:政府工作报告|财政预算报告|预算报告|决算报告|财政工作报告|工作报告|工作汇报|财政报告)"
                           r"(?:里面|里|中|上|说|提到|提出|显示|指出)*")
+# ranked by the change: 下降最多 / 降得最多 / 降幅最大 (a decline), 涨得最快 / 增长最快 / 增幅最大
+_DECLINE_MOST = re.compile(r"(?:降|减|跌|下滑|缩)[\u4e00-\u9fff]{0,2}?最|最(?:多|大)的?(?:降|减)")
+_GROWTH_MOST = re.compile(r"(?:增|涨|长|升|提高)[\u4e00-\u9fff]{0,2}?最|最快|最慢")
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
 _COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪方面|哪边|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
@@ -194,7 +231,11 @@ _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|
 # "A是B的多少倍 / A相当于B的几倍": A / B
 _TIMES = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|达到)(.{2,40}?)的(?:多少|几)倍")
 # "平均每人/每户(发了/领了)多少": an amount over the people (households) it reaches
-_PER_HEAD = re.compile(r"平均每(人|户|名|个人)|人均(?:能|可以)?(?:领|发|得|拿|分)")
+# 平均每人 / 平均每户农户 / 平均每个项目 (the counted noun: `per`), then the verb of getting
+_PER_HEAD = re.compile(r"平均每(?:一)?(?:个|位|名)?(?P<per>[\u4e00-\u9fff]{1,8}?)(?:[（(][\u4e00-\u9fff]{1,2}[)）])?次?"
+                       r"(?=大概|大约|能|可以|拿|领|分到|得到|获得|涉及|撬动|发|补|多少|是多少|有多少|[（(，,？?]|$)"
+                       r"(?:大概|大约)?(?:能|可以)?(?:拿到|领到|分到|得到|获得|涉及|撬动了?|发了|拿|领)?"
+                       r"|人均(?:能|可以)?(?:领|发|得|拿|分)")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
@@ -225,8 +266,8 @@ _FILLER_WORDS = (
     r"差额|相差|差了|差|多出|收支差|缺口|占比|比重|比例|所占|占|百分之|"
     r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪边|哪些|谁|还是|更多|更少|更高|更低|更快|"
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
-    r"预算数|预算安排|年初预算|安排了|安排|草案|计划|预计数|决算数|预计|预期|决算|"
-    r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|每月|每年|每人|每个|月|年|"
+    r"预算数|预算安排|年初预算|安排了|安排|草案|计划|打算|准备|预计数|决算数|预计|预期|决算|收了|收|花了|花|用了|"
+    r"今年|去年|明年|上年|本年|当年|全年|年度|年底|年末|截至|截止|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
     r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
     r"降得|涨得|升得|掉得|免掉|数|压减了|压减|压缩了|压缩|削减了|削减|幅度|下来|提了|更大|更小|更慢|"
@@ -301,6 +342,9 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
         rest = rest[:named.start()] + " " + rest[named.end():]
     year_list = [int(y) for y in _YEAR.findall(rest)]
     q.years = sorted(set(year_list))
+    point = _POINT.search(rest)
+    if point:
+        q.point = "年初" if "初" in point.group(0) else "年末"
     span = _SPAN.search(rest)
     m = _MONTHS.search(rest)
     if span:
@@ -319,7 +363,7 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
 
 
 def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
-    scopes = [SCOPE_ALIAS.get(m, m) for m in _SCOPE.findall(rest)]
+    scopes = [canonical_scope(m) for m in _SCOPE.findall(rest)]
     if q.national_item:
         # 中央一般公共预算本级支出: 本级 is part of the national item's name, not a scope
         scopes = [s for s in scopes if s != "本级"]
@@ -355,9 +399,9 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
     q.attribute = _attribute(rest, q.qtype)
     if q.qtype == "superlative":
         q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"
-        if re.search(r"降幅最|下降最|减少最|跌幅最", rest):
-            q.by, q.extreme = "decline", "max"
-        elif re.search(r"增长最|增幅最|增速最|最快|最慢|涨幅最", rest):
+        if _DECLINE_MOST.search(rest):
+            q.by = "decline"
+        elif _GROWTH_MOST.search(rest):
             q.by = "change"
     if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快", rest):
         q.by = "change"
@@ -552,6 +596,8 @@ def _items(rest: str, q: Query) -> list[str]:
         if first and second:
             return _inherit_subject([first, second])
     if q.op == "per_head":
+        m = _PER_HEAD.search(rest)
+        q.per = (m.group("per") or "") if m else ""
         whole = _clean(_PER_HEAD.sub(" ", rest))
         return [whole] if whole else []
     if q.op == "remaining":

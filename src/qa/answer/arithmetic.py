@@ -238,14 +238,16 @@ class ArithmeticOps:
                    if c.score >= MATCH_THRESHOLD and _is_money(c.fig)]
         for f in amounts[:3]:
             heads = [g for g in self.rows_by_doc[f.doc] if g.sent_start == f.sent_start and g is not f
-                     and dimension(g) in ("人", "户", "人次")]
+                     and g.measure == "count"]
             if not heads:
                 continue
-            h = min(heads, key=lambda g: abs(g.start - f.start))
+            # the count of what the question divides by (平均每户农户: 惠及农户76.6万户, not another
+            # count in the sentence); else the nearest count
+            h = max(heads, key=lambda g: (coverage(q.per, g.item + g.unit) if q.per else 0.0, -abs(g.start - f.start)))
             per = per_head(_base(f), _base(h))
             if per is None:
                 continue
-            who = {"户": "户", "人次": "人次"}.get(dimension(h), "人")
+            who = _per_what(h)
             text = (f"{f.item}{f.value_text}{f.unit} ÷ {h.value_text}{h.unit} = 平均每{who}{fmt_decimal(per)}元")
             # the unit says what the yuan are per (元/人): 3000 元 alone would read as a total
             return Answer(question, kind="calculation", answer=text, value=float(round(per, 2)), unit=f"元/{who}",
@@ -278,6 +280,15 @@ class ArithmeticOps:
     def _remaining(self, question: str, q: Query, docs, ranks) -> Answer:
         """'X还有多少没用': X minus the smaller amount the same sentence says was used."""
         phrase = q.items[0] if q.items else ""
+        # a balance the report states (预算稳定调节基金余额X) is what remains: no subtraction
+        stated = [c for c in self.candidates(phrase + "余额", q, docs, ranks)
+                  if c.score >= MATCH_THRESHOLD and _BALANCE.search(c.fig.item) and _is_money(c.fig)
+                  and coverage(phrase, c.fig.item + self.context[self._row_index[id(c.fig)]]) >= 0.8]
+        if stated:
+            lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "items": [stated[0].fig.item]})
+            said = self.lookup(question, lq, docs, ranks)
+            if said.status == "answered":
+                return said
         rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
         for f in [f for f in rows if _is_money(f)][:3]:
             peers = [g for g in self.rows_by_doc[f.doc] if f.start < g.start < f.sent_end + 80
@@ -290,3 +301,11 @@ class ArithmeticOps:
                 return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
                               unit=f.unit, citations=_dedupe([self._cite(f), self._cite(done)]))
         return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")
+
+
+_BALANCE = re.compile(r"余额|结余|结存|剩余")
+
+
+def _per_what(count: Figure) -> str:
+    """What a per-head figure is per: the count's base unit (人, 户, 人次, 个 …)."""
+    return dimension(count).lstrip("万亿") or "人"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..candidates import Candidate
 from ..figures import to_base
 from ..matching import MATCH_THRESHOLD, coverage, dimension
-from ..question import SCOPE_ALIAS, Query, vocabulary
+from ..question import SCOPE_ALIAS, Query, scope_level, vocabulary
 from ..records import Answer, Citation, Figure
 
 if TYPE_CHECKING:
@@ -58,13 +58,10 @@ def _scope_conflict(asked: str, fig: Figure) -> bool:
     if not asked:
         return False
     scope = fig.scope or ("本级" if "本级" in fig.section.split(" > ")[-1] else "")
-    if re.fullmatch(r"[市县州省区]级", scope):  # 市级 budgets are the 本级 ones
-        scope = "本级"
-    if not scope:
-        return False  # unlabelled: the rows that do name the asked scope rank above it
-    if ("本级" in asked) != ("本级" in scope):
-        return True
-    return False
+    # 市级 budgets are the 本级 ones; an unlabelled row (or one whose word says no level) is not
+    # excluded: the rows that do name the asked scope rank above it
+    row, want = scope_level(scope), scope_level(asked)
+    return bool(row and want) and row != want
 
 
 def _status_conflict(asked: str, fig: Figure) -> bool:
@@ -102,6 +99,14 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, sa
         return not (asked in said or _SPAN_OF_YEARS.search(said) or "年均" in said)
     have = period_key(fig.period)
     return bool(have) and have != asked  # an unstated period is the report's own
+
+
+def _point_conflict(asked: str, fig: Figure) -> bool:
+    """A balance asked at the year's end (年末) is not the one at its start (年初), nor the reverse."""
+    if not asked or not fig.period:
+        return False
+    other = "年初" if asked == "年末" else "年末"
+    return other in fig.period or (other == "年末" and "年底" in fig.period)
 
 
 def fmt_decimal(d: Decimal, places: int = 2) -> str:

@@ -37,6 +37,7 @@ from .common import (
     MATCH_FLOOR,
     Scored,
     _period_conflict,
+    _point_conflict,
     _place_said,
     _scope_conflict,
     _status_conflict,
@@ -144,7 +145,7 @@ class RowSearch:
             return "status"
         if _year_conflict(q.years, f, doc.years):
             return "year"
-        if _period_conflict(q.period, f, q.years, said):
+        if _period_conflict(q.period, f, q.years, said) or _point_conflict(q.point, f):
             return "period"
         return ""
 

@@ -24,7 +24,9 @@ def _scope_re() -> re.Pattern[str]:
     lex = _lexicon().lex
     words = "|".join(re.escape(w) for w in _words("context.scope_words"))
     not_before = "|".join(re.escape(w) for w in lex["context.scope_not_before"])
-    return re.compile(f"(?:{words})(?!{not_before})")
+    # 市对县区转移支付: a scope word after 对/向/给 names who receives, not whose figure it is
+    not_after = "".join(f"(?<!{re.escape(w)})" for w in lex["context.scope_not_after"])
+    return re.compile(f"{not_after}(?:{words})(?!{not_before})")
 
 
 def _scope_matches(s: str) -> list[tuple[int, int, str]]:
