@@ -15,6 +15,7 @@ vectors of its members), the way rows.py finds rows. Which member wins is then a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from .lists import GroupFinder
 
 # a bullet line: ●/■/——/一是/（一）/1. (numbered headings too: their lines are siblings)
-_BULLET = re.compile(r"\s*(●|■|◆|▲|·|•|——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|"
+_BULLET = re.compile(r"\s*(●|■|◆|▲|·|•|—+|[一二三四五六七八九十]是|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|"
                      r"\d{1,2}[.．、](?!\d)|\d{1,2}[.．](?=\d{3,}[-－])|[一二三四五六七八九十]+、)")  # (1.20101-人大事务: a numbered code)
 _NUMBERS = re.compile(r"[\d.,，．]+\s*(?:万亿|亿|万)?(?:元|%|个百分点|人|户|个)?")
 _TOTAL = re.compile(r"总计|合计|^总收入$|^总支出$|^收入$|^支出$|小计")
@@ -49,7 +50,7 @@ class Group:
     and the words that introduce it."""
 
     doc: str
-    kind: str  # enumeration | children | bullets | sections
+    kind: str  # enumeration | children | bullets | paragraphs | sentences | sections
     intro: str  # the lead clause, parent item or heading that opens the list
     members: list[Figure]
     topic: str = ""  # the section topic of the first member
@@ -246,6 +247,34 @@ def paragraph_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> li
     return out
 
 
+# a clause that announces a list written one sentence per member (主要税种收入情况为：A X亿元，增长…。B Y亿元…)
+_LIST_LEAD = re.compile(r"[^。；;：:\n]{2,40}?(?:情况为|情况如下|如下|分别为|分别是|主要有|主要是|为)[:：]")
+
+
+def sentence_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> list[Group]:
+    """Sentences after a lead clause ending in 为：/如下： that each open with their own figure
+    (增值税收入X亿元，增长…。企业所得税收入Y亿元…), up to the end of the paragraph: a list
+    with no enumeration marks, introduced by the lead clause."""
+    out = []
+    for doc, rows in rows_by_doc.items():
+        text = index.documents[doc].text
+        listable = sorted((f for f in rows if _listable(f)), key=lambda f: f.start)
+        starts = [f.start for f in listable]
+        for m in _LIST_LEAD.finditer(text):
+            end = text.find("\n", m.end())
+            end = len(text) if end < 0 else end
+            firsts: dict[int, Figure] = {}
+            for f in listable[bisect_left(starts, m.end()):bisect_left(starts, end)]:
+                opening = text[max(f.sent_start, m.end()):f.start]
+                if f.sent_start not in firsts and len(opening) <= 25 and not re.search(r"[，,；;：:]", opening):
+                    firsts[f.sent_start] = f
+            members = _one_per_item(list(firsts.values()))
+            if len(members) >= 2 and len({dimension(f) for f in members}) == 1:
+                out.append(Group(doc, "sentences", _lead(text, m.start(), m.end()), members,
+                                 section_topic(members[0].section)))
+    return out
+
+
 def section_groups(rows_by_doc: dict[str, list[Figure]], index: "Index | None" = None) -> list[Group]:
     """The same item stated under sibling headings (一、A区 …（一）2025年… > 1.一般公共预算 /
     二、B区 … same path below): a list whose members are named by the headings that differ."""
@@ -289,6 +318,7 @@ def build_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
     pos = {id(f): i for i, f in enumerate(index.figures)}
     groups = (enumeration_groups(index, finder) + children_groups(index, finder.rows_by_doc)
               + bullet_groups(index, finder) + paragraph_groups(index, finder.rows_by_doc)
+              + sentence_groups(index, finder.rows_by_doc)
               + section_groups(finder.rows_by_doc, index))
     by_span = {(f.doc, f.start): i for i, f in enumerate(index.figures)}
     for g in groups:

@@ -23,7 +23,7 @@ from .question import Query
 from .records import Chunk, Figure
 
 _NEXT_HEADING = re.compile(r"\n\s*(（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d{1,2}[.．、])")
-_LINE_BULLET = re.compile(r"\s*(——|—|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
+_LINE_BULLET = re.compile(r"\s*(—+|[一二三四五六七八九十]是|（[一二三四五六七八九十]）|\([一二三四五六七八九十]\)|"
                           r"\d{1,2}[.．、]|[一二三四五六七八九十]、)")
 _SUBLIST = re.compile(r"其中|主要(?:是|有|用于|包括)|包括|具体(?:是|为|有)")
 
@@ -106,6 +106,8 @@ class GroupFinder:
         if first is not None and first.value_text in lead:  # ●教育支出X亿元，…: the words before the number
             lead = lead[:lead.index(first.value_text)].strip()
         lead = re.sub(r"^\d+[-－]", "", lead)  # 205-教育支出科目: the subject's code is not its name
+        if first is not None and first.scope and lead.startswith(first.scope) and len(lead) - len(first.scope) >= 2:
+            lead = lead[len(first.scope):]  # ——市本级教育支出: the row's scope, not part of its name
         return replace(first, item=lead) if first is not None and len(lead) >= 2 else None
 
     def _rows_in_chunk(self, key: str, docs) -> list[Figure]:

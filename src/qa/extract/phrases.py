@@ -22,11 +22,14 @@ def find_periods(s: str) -> list[re.Match[str]]:
 @lex_cache(maxsize=1)
 def _scope_re() -> re.Pattern[str]:
     lex = _lexicon().lex
-    words = "|".join(re.escape(w) for w in _words("context.scope_words"))
+    words = _words("context.scope_words")
     not_before = "|".join(re.escape(w) for w in lex["context.scope_not_before"])
-    # 市对县区转移支付: a scope word after 对/向/给 names who receives, not whose figure it is
+    # 市对县区转移支付: a word for the levels below after 对/向/给 names who receives, not whose
+    # figure it is (向全县…发放 is still the county's)
     not_after = "".join(f"(?<!{re.escape(w)})" for w in lex["context.scope_not_after"])
-    return re.compile(f"{not_after}(?:{words})(?!{not_before})")
+    whole = "|".join(re.escape(w) for w in words if w.startswith(("全", "我")))
+    other = "|".join(re.escape(w) for w in words if not w.startswith(("全", "我")))
+    return re.compile(f"(?:{whole}|{not_after}(?:{other}))(?!{not_before})")
 
 
 def _scope_matches(s: str) -> list[tuple[int, int, str]]:
