@@ -13,6 +13,8 @@ from ..question import Query
 from ..records import Answer, Figure
 from .common import (
     _STOCK,
+    _FLOW_WORDS,
+    _STOCK_WORDS,
     _abstain,
     _base,
     _dedupe,
@@ -206,6 +208,11 @@ class ArithmeticOps:
         word = stock.group(0) if stock else "结余"
         base = re.sub(r"滚存|累计|年末|历年|结余", "", q.items[0] if q.items else "")
         direct = [c for c in self.candidates(base + word, q, docs, ranks) if c.score >= MATCH_THRESHOLD]
+        said = "stock" if stock or q.point == "年末" else "flow" if _FLOW_WORDS.search(q.norm) or "收支结余" in q.norm else ""
+        if said:
+            # a balance carried over the years is not a year's 收支结余, nor the reverse
+            direct = [c for c in direct if bool(_STOCK_WORDS.search(c.fig.item) or "年末" in (c.fig.period or ""))
+                      == (said == "stock")]
         if direct and re.search(r"结余|结存", direct[0].fig.item):
             q2 = Query(**{**q.__dict__, "qtype": "lookup", "items": [direct[0].fig.item]})
             return self.lookup(question, q2, docs, ranks)

@@ -102,6 +102,10 @@ def _balance(s: Sentence, c: Cand, rows: list[Row]) -> str:
     if first is not None:
         stem = _budget_stem(first.item) or next(
             (first.item[: -len(h)] for h in _words("generic.balance_heads") if first.item.endswith(h)), "")
+    for w in _words("generic.flow_words"):
+        if stem.startswith(w):
+            stem = stem[len(w):]  # 当年社保基金收支结余…，年末滚存结余: the fund's, not 当年's
+            break
     if not any(w in stem for w in lex["generic.fund_words"]):
         stem = s.topic or stem  # 上解上级支出…，年终结转: the section's budget, not a budget line
     return stem + item if stem and not item.startswith(stem) else item
