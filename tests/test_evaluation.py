@@ -58,6 +58,11 @@ def test_scale_must_match():
     assert values_match(51400.0, "万元", "5.14", "亿元")
     assert not values_match(5.14, "万元", "5.14", "亿元")
     assert not values_match(5.14, None, "5.14", "亿元")  # a bare number is not 5.14亿元
+    # a per-head answer (元/人) is the figure a gold stated in 元 asks for; not the reverse
+    assert values_match(140959.61, "元/人", "14.1", "万元", computed=True)
+    assert values_match(1296.27, "元/人", "1296.27", "元", computed=True)
+    assert not values_match(1296.27, "元", "1296.27", "元/人", computed=True)
+    assert not values_match(1296.27, "人/元", "1296.27", "元", computed=True)
     assert values_match(4.2, "万亿元", "42000", "亿元")
 
 

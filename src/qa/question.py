@@ -176,6 +176,12 @@ def canonical_scope(word: str) -> str:
     return LOWER_SCOPE if re.fullmatch(_LOWER_SCOPE, word) else SCOPE_ALIAS.get(word, word)
 
 
+def lower_scope_spelling(text: str) -> str:
+    """How `text` spells the levels below the place (县（市、区）, 区县级), '' when it does not."""
+    m = re.search(_LOWER_SCOPE, text)
+    return m.group(0).lstrip("各") if m else ""
+
+
 def scope_level(scope: str) -> str:
     """whole (全市), own (市本级, 市级, 本级) or lower (县区 …) — '' when the word says none."""
     if not scope:

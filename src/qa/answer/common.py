@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..candidates import Candidate
 from ..figures import to_base
 from ..matching import MATCH_THRESHOLD, coverage, dimension
-from ..question import SCOPE_ALIAS, Query, scope_level, vocabulary
+from ..question import LOWER_SCOPE, SCOPE_ALIAS, Query, lower_scope_spelling, scope_level, vocabulary
 from ..records import Answer, Citation, Figure
 
 if TYPE_CHECKING:
@@ -190,6 +190,9 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     i = next((k for k, f in enumerate(picked) if f is win), 0)
     if q.operand_scopes:
         scope = q.operand_scopes[min(i, len(q.operand_scopes) - 1)]
+        if scope == LOWER_SCOPE:  # 县（市、区） / 区县级 as the question spells the levels below
+            spelt = lower_scope_spelling(q.text)
+            return spelt or scope
         said = [w for w, canon in SCOPE_ALIAS.items() if canon == scope and w in q.text]
         return said[0] if said and scope not in q.text else scope  # 市级 asked, 市本级 meant
     if q.operand_years:

@@ -132,8 +132,8 @@ def values_match(pred_value, pred_unit: str | None, gold_value, gold_unit: str |
     p = parse_quantity(pred_value, pred_unit)
     if g is None or p is None:
         return False
-    if g.base and p.base != g.base:
-        return False
+    if g.base and p.base != g.base and p.base.split("/")[0] != g.base:
+        return False  # (元/人 answers 平均每人多少元 stated in 元)
     diff = abs(p.magnitude - g.magnitude)
     if computed:
         last_place = Decimal(10) ** -g.decimals * g.scale
