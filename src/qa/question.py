@@ -415,12 +415,27 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
         q.by = "decline"
 
 
+# 预备费预算 / 预算里的预备费: 预算 says the status, not the item, when it stands beside a whole
+# item (one ending as items end); 一般公共预算, 预算稳定调节基金 keep theirs
+_STATUS_AFTER_ITEM = re.compile(r"(?<=[费出入金助券额款])预算(?:数)?$")
+_STATUS_BEFORE_ITEM = re.compile(r"^预算(?![稳内收支执调草数])(?=.{3,})")
+
+
+def _status_off_item(q: Query, item: str) -> str:
+    bare = _STATUS_BEFORE_ITEM.sub("", _STATUS_AFTER_ITEM.sub("", item))
+    if bare != item and not q.status:
+        q.status = "预算"
+    return bare
+
+
 def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> None:
     """The items asked, and how operands differ (scope, year, status) when one item is asked twice."""
     counted = _COUNTED.search(rest)
     if counted:
         q.count = _chinese_number(counted.group(1))
     q.items = _items(rest, q)
+    if q.qtype in ("lookup", "change"):  # (a list's name keeps its 预算: 三公经费预算合计)
+        q.items = [_status_off_item(q, it) for it in q.items]
     if q.op == "share" and len(set(scopes)) >= 2 and _COMPARE.search(rest) and q.items:
         # 税收占收入的比重，全市和市本级哪个高: the stated ratio of each scope, compared
         q.qtype, q.op, q.attribute, q.items = "compare", "", "ratio", [q.items[0] + "占比"]
