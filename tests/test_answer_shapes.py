@@ -233,3 +233,19 @@ def test_per_head_from_an_amount_and_the_people_it_reached(ops_engine):
     assert rec["status"] == "answered", rec["answer"]
     assert (rec["value"], rec["unit"]) == (3000.0, "元/人")
     assert "5000人" in rec["citations"][0]["text"]
+
+
+def test_a_listed_winner_is_named_by_the_question_word_its_name_holds():
+    """The question lists contenders in its own order; the report in another: the winner is named
+    by the question's word its name holds, not by its place in the question's list."""
+    from decimal import Decimal
+
+    from qa.answer.common import _winner_name
+    from qa.records import Figure
+
+    def row(item: str, value: str) -> Figure:
+        return Figure("r", item, Decimal(value), value, "%", "rate", 0, 1, 0, 1)
+
+    q = parse_question("2026年地区生产总值增速、居民消费价格涨幅、城镇调查失业率这几个百分比哪个最大？")
+    members = [row("地区生产总值增速", "5.1"), row("城镇调查失业率", "5.6"), row("居民消费价格涨幅", "2.1")]
+    assert _winner_name(q, members, members[1]) == "城镇调查失业率"

@@ -212,18 +212,18 @@ def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
     it apart when all share a long tail ('城乡一体化示范区' of '…一般公共预算收入'), else as the
     question named it when the report's name contains that or does not name it at all."""
     items = [f.item for f in members]
-    i = next((k for k, f in enumerate(members) if f is win), -1)
-    if 0 <= i < len(q.items) and len(q.items[i]) >= 2 and q.items[i] in win.item:
-        return q.items[i]  # 政府性基金预算收入 asked (四本预算), 地方政府性基金预算收入 in the report
+    # the question's word the winner's name holds, wherever it stands in the question's list
+    held = [a for a in q.items if len(a) >= 2 and a in win.item]
+    if held:
+        return max(held, key=len)  # 政府性基金预算收入 asked (四本预算), 地方政府性基金预算收入 in the report
     tail = 0
     while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
         tail += 1
     if tail >= 4 and len(win.item) - tail >= 2:
         return win.item[:len(win.item) - tail]
-    i = next((k for k, f in enumerate(members) if f is win), -1)
-    if not 0 <= i < len(q.items):
+    if len(q.items) != len(members):
         return win.item
-    asked = q.items[i]
+    asked = max(q.items, key=lambda a: coverage(a, win.item))
     core = re.sub(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", "", asked) or asked
     if win.item in asked:
         return win.item  # 80岁以上高龄补贴 asked, 高龄补贴 in the report
