@@ -629,6 +629,8 @@ def _items(rest: str, q: Query) -> list[str]:
         whole = _clean(_SUM.sub(" ", _COUNTED.sub(" ", rest)))
         return [whole] if whole else []
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
+        if q.op == "sum":  # …和C加起来: the sum's word is not part of the last operand (加上 joins two)
+            rest = _SUM.sub(lambda m: m.group(0) if m.group(0) == "加上" else " ", rest)
         raw = _split(rest)
         if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
             raw[0] = _after_subject(raw[0])
