@@ -434,7 +434,8 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
     if counted:
         q.count = _chinese_number(counted.group(1))
     q.items = _items(rest, q)
-    if q.qtype in ("lookup", "change"):  # (a list's name keeps its 预算: 三公经费预算合计)
+    if q.qtype in ("lookup", "change") and q.attribute != "ratio":
+        # (a list's name keeps its 预算: 三公经费预算合计; 完成预算的比例 asks the outturn's ratio)
         q.items = [_status_off_item(q, it) for it in q.items]
     if q.op == "share" and len(set(scopes)) >= 2 and _COMPARE.search(rest) and q.items:
         # 税收占收入的比重，全市和市本级哪个高: the stated ratio of each scope, compared
