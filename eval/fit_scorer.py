@@ -35,11 +35,11 @@ from qa.figures import to_base  # noqa: E402
 from qa.question import QuestionError, parse_question, search_text, validate_question  # noqa: E402
 
 # every development set: the dev set, the held-out sets, the sets over the reports added later
-# and the blind sets that became development material after their first contact (blind1-4; their
+# and the blind sets that became development material after their first contact (blind1-6; their
 # reports are in ../shared/corpus/blind; questions of reports not indexed are skipped)
 DEFAULT_SETS = ["eval/dev.jsonl", *sorted(str(p.relative_to(ROOT)) for pat in ("heldout*.jsonl", "newdev*.jsonl")
                                           for p in (ROOT / "eval").glob(pat)),
-                "eval/blind1.jsonl", "eval/blind2.jsonl", "eval/blind3.jsonl", "eval/blind4.jsonl"]
+                *(f"eval/blind{i}.jsonl" for i in range(1, 7))]
 
 
 def _value(s: str | None) -> Decimal | None:
