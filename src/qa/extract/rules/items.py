@@ -48,7 +48,7 @@ def words_before(s: Sentence, c: Cand) -> bool:
     return bool(c.item)
 
 
-@rule("items.enumeration_label", 112, examples=("11.契税2368亿元，同比下降14.8%。",))
+@rule("items.enumeration_label", 112, examples=("11.契税3217.43亿元，同比下降11.27%。",))
 def enumeration_label(s: Sentence, c: Cand) -> bool:
     """11.契税… / （三）… / 二是…: the label numbering a list's line is not part of its item."""
     m = _enumeration_label().match(c.item.translate(_HALF_WIDTH))
