@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from .config import DATA_DIR
 from .matching import GENERIC_ITEM, coverage, dimension, item_similarity, same_kind
+from .question import scope_level
 from .records import Figure
 from .rows import section_topic
 
@@ -170,7 +171,7 @@ def _question_ranks(cands: list[Candidate], english: bool) -> None:
 
 
 def _whole_scope(scope: str | None) -> bool:
-    return not scope or scope.startswith("全")
+    return scope_level(scope or "") in ("", "whole")  # (unlabelled rows count as the whole place's)
 
 
 def _sibling_features(cands: list[Candidate], q: "Query") -> None:

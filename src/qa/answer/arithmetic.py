@@ -315,4 +315,4 @@ _BALANCE = re.compile(r"余额|结余|结存|剩余")
 
 def _per_what(count: Figure) -> str:
     """What a per-head figure is per: the count's base unit (人, 户, 人次, 个 …)."""
-    return dimension(count).lstrip("万亿") or "人"
+    return dimension(count) or "人"
