@@ -187,7 +187,8 @@ def test_questions_about_other_reports_say_which(rows: list[dict], texts: dict[s
         if r["doc"] == FIRST_REPORT:
             continue
         years = [y for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", r["question"]) if y in texts[r["doc"]]]
-        named = any(p in r["question"] for p in _places(r["doc"]))
+        question = r["question"].replace("'", "")  # Ya'an is Yaan romanised
+        named = any(p in question for p in _places(r["doc"]))
         assert years or named, f"{r['id']}: names neither year nor place: {r['question']}"
 
 

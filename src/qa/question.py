@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
+from .english import is_english, to_report_wording
 from .places import national_phrases
 
 
@@ -70,7 +71,6 @@ def validate_question(question: object) -> str:
 class Vocabulary:
     rewrite: tuple[tuple[re.Pattern[str], str], ...]
     groups: tuple[tuple[str, ...], ...]
-    english: tuple[tuple[re.Pattern[str], str], ...]
     families: dict[str, tuple[str, ...]]
     distinct: tuple[str, ...] = ()  # longest first
 
@@ -80,11 +80,9 @@ def vocabulary() -> Vocabulary:
     raw = json.loads((DATA_DIR / "synonyms.json").read_text(encoding="utf-8"))
     rewrite = tuple((re.compile(p), r) for p, r in raw["rewrite"])
     groups = tuple(tuple(g) for g in raw["groups"])
-    eng = sorted(raw["english"], key=lambda pr: -len(pr[0]))
-    english = tuple((re.compile(r"(?<![a-z])" + re.escape(e) + r"(?![a-z])"), zh) for e, zh in eng)
     families = {k: tuple(v) for k, v in raw.get("families", {}).items()}
     distinct = tuple(sorted(raw.get("distinct", []), key=len, reverse=True))
-    return Vocabulary(rewrite, groups, english, families, distinct)
+    return Vocabulary(rewrite, groups, families, distinct)
 
 
 def distinct_names(phrase: str) -> list[str]:
@@ -295,15 +293,9 @@ _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
 def normalize_question(text: str) -> tuple[str, bool]:
     """NFKC, English → report wording, everyday → report wording. Returns (text, was_english)."""
     q = unicodedata.normalize("NFKC", text).strip()
-    letters = len(re.findall(r"[A-Za-z]", q))
-    han = len(re.findall(r"[\u4e00-\u9fff]", q))
-    english = letters > 2 * max(han, 1)
+    english = is_english(q)
     if english:
-        q = q.lower()
-        q = re.sub(r"\b((?:19|20)\d\d)\b", r"\1年", q)
-        for pat, zh in vocabulary().english:
-            q = pat.sub(zh, q)
-        q = re.sub(r"(支出|收入)\s*\1", r"\1", q)
+        q = to_report_wording(q)
     for pat, rep in vocabulary().rewrite:
         q = pat.sub(rep, q)
     return q, english
@@ -398,7 +390,8 @@ def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
     for name in q.unknown_places:
         rest = rest.replace(name, " ")
     if english:
-        rest = re.sub(r"[a-z]+", " ", rest)  # untranslated words: place names in pinyin, or noise
+        # untranslated words (place names in pinyin, or noise) with what hangs on them: ya'an's, h1
+        rest = re.sub(r"[a-z0-9'\-]*[a-z][a-z0-9'\-]*|(?<![\w])['\-]+(?![\w])", " ", rest)
     return rest
 
 
