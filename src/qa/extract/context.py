@@ -81,6 +81,11 @@ def _note_re() -> re.Pattern[str]:
 
 
 def _drop_parens(s: str) -> str:
+    """The text outside parentheses. A scope spelt with them that opens a clause (；县(区)债务限额…)
+    is a word, not a note: it stays, in its canonical form (部分县(市、区)调整了预算 names no scope)."""
+    for start, end, canon in reversed(_scope_matches(s)):
+        if "(" in s[start:end] and (start == 0 or s[start - 1] in ",;:。 \n"):
+            s = s[:start] + canon + s[end:]
     out, depth = [], 0
     for ch in s:
         if ch == "(":

@@ -92,6 +92,7 @@ def extract_figures(doc: Document) -> list[Figure]:
     para = Paragraph()
     cur_para = -1
     prev_lead: Row | None = None
+    earlier: list[Row] = []
     doc_year = doc.years[0] if len(doc.years) == 1 else None
     for a, b, pno in split_sentences(t):
         if any(tb.start <= a and b <= tb.end for tb in tables):
@@ -100,12 +101,14 @@ def extract_figures(doc: Document) -> list[Figure]:
         if pno != cur_para:
             cur_para = pno
             para = paragraph_opening(t, a, sec.report_year)
-        rows = read_sentence(t, a, b, prev_lead, sec.topic)
+            earlier = []
+        rows = read_sentence(t, a, b, prev_lead, sec.topic, tuple(earlier[-12:]))
         stated: dict[int, dict] = {}
         for r in rows:
             ctx = figure_context(t, a, r, rows, para, sec, doc_year, stated)
             out.extend(_figures(doc, r, ctx, a, b, sec.path))
         lead_rows = [r for r in rows if r.kind == "level" and not r.baseline]
         prev_lead = lead_rows[0] if lead_rows else None
+        earlier.extend(lead_rows)
     out.sort(key=lambda f: (f.start, f.item))
     return out

@@ -39,17 +39,19 @@ def _run_rules(s: Sentence, c: Cand) -> None:
     s.rows.append(c.row)
 
 
-def read_sentence(t: str, a: int, b: int, prev_lead: Row | None, topic: str = "") -> list[Row]:
+def read_sentence(t: str, a: int, b: int, prev_lead: Row | None, topic: str = "",
+                  earlier: tuple = ()) -> list[Row]:
     """All figures of the sentence t[a:b] with item, kind, change, parent, scope (from the text),
     each with the names of the rules that made it.
 
     `topic` is the budget the section is about (一般公共预算 …): it names a bare 收入/支出.
+    `earlier`: the level rows of the paragraph's earlier sentences (a breakdown's whole may stand there).
     """
     ms = find_mentions(t, a, b)
     if not ms:
         return []
     s = Sentence(t=t, a=a, b=b, mentions=ms, depth_at=_depths(t, a, b), prev_lead=prev_lead, topic=topic,
-                 consumed=a)
+                 consumed=a, earlier=earlier)
     for i in range(len(ms)):
         _run_rules(s, _candidate(s, i))
     for fr in FINAL_RULES:

@@ -3,11 +3,12 @@ figure in parentheses (the figure outside them)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..lexicon import _lexicon, _words
 from ..mentions import _CJK
 from ..phrases import clean_item
-from ..registry import Cand, Sentence, base_for, rule
+from ..registry import Cand, Row, Sentence, base_for, final_rule, rule
 
 
 @rule("parents.marker", 10, examples=("全区一般公共预算收入8.42亿元，其中税收收入6.10亿元。",))
@@ -63,3 +64,32 @@ def scope_breakdown(s: Sentence, c: Cand) -> bool:
         base = base_for(s.rows, c.row.depth, need_free=False)
         c.item = base.item if base else ""
     return True
+
+
+def _adds_up(parts: list[Row], whole: Row) -> bool:
+    """The parts' values sum to the whole's, up to the rounding of the figures as written."""
+    total = sum((p.m.value for p in parts), Decimal(0))
+    places = max(-min(Decimal(str(x.m.value)).as_tuple().exponent, 0) for x in [*parts, whole])
+    return abs(total - whole.m.value) <= Decimal(len(parts)) * Decimal(10) ** -places / 2
+
+
+@final_rule("parents.sum_of_parts", examples=(
+    "全市政府债务余额为16.8亿元。按类型分，一般债务余额4.0亿元，专项债务余额12.8亿元。按级次分，市级4.3亿元，区县级12.5亿元。",))
+def sum_of_parts(s: Sentence) -> list[Row]:
+    """A scope breakdown (市级X，区县级Y) names no item; the figure it breaks down is the one its
+    parts add up to — in this sentence or an earlier one of the paragraph — not merely the last
+    figure before it (按类型分，一般债务余额… stands between the total and its breakdown by level)."""
+    parts = [r for r in s.rows if "parents.scope_breakdown" in r.rules and r.kind == "level"]
+    if len(parts) < 2 or len({p.m.unit for p in parts}) > 1 or len({p.item for p in parts}) > 1:
+        return []
+    before = [r for r in (*s.earlier, *s.rows) if r.kind == "level" and r.m.start < parts[0].m.start
+              and r.m.unit == parts[0].m.unit and r.item and not r.scope_only and r not in parts]
+    if any(r.item == parts[0].item and _adds_up(parts, r) for r in before):
+        return []
+    whole = next((r for r in reversed(before) if _adds_up(parts, r)), None)
+    if whole is None:
+        return []
+    for p in parts:
+        p.item = whole.item
+        p.parent = whole.item
+    return parts
