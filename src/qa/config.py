@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 14  # bump when figure extraction changes: figures are re-extracted (14: a scope spelt with parentheses is kept; a breakdown by level belongs to the figure its parts add up to)
+EXTRACTOR_VERSION = 15  # bump when figure extraction changes: figures are re-extracted (15: sibling heads 限额/余额 and 收入/支出/结余)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

@@ -3,6 +3,8 @@
 figure or budget before it, the projects counted before it."""
 from __future__ import annotations
 
+import re
+
 from ..lexicon import _lexicon, _words
 from ..nouns import _budget_stem, _object_before_verbs, _purpose_after
 from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _strip_trailing
@@ -52,7 +54,9 @@ def sibling_head(s: Sentence, c: Cand) -> bool | str:
         for group in lex["generic.sibling_heads"]:
             if item in group:
                 for h in group:
-                    if h != item and prev.item.endswith(h) and len(prev.item) > len(h):
+                    # 动用上年结余X，支出Y: 上年 is when, not whose (no 上年支出)
+                    if h != item and prev.item.endswith(h) and len(prev.item) > len(h) and not re.search(
+                            lex["generic.sibling_prefix_not"], prev.item[: -len(h)]):
                         item, case = prev.item[: -len(h)] + item, "sibling"
                         break
         if item == c.item and prev.item.endswith(item) and len(prev.item) > len(item):
