@@ -73,6 +73,7 @@ class Vocabulary:
     groups: tuple[tuple[str, ...], ...]
     families: dict[str, tuple[str, ...]]
     distinct: tuple[str, ...] = ()  # longest first
+    superlative_names: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +83,9 @@ def vocabulary() -> Vocabulary:
     groups = tuple(tuple(g) for g in raw["groups"])
     families = {k: tuple(v) for k, v in raw.get("families", {}).items()}
     distinct = tuple(sorted(raw.get("distinct", []), key=len, reverse=True))
-    return Vocabulary(rewrite, groups, families, distinct)
+    names = sorted(raw.get("superlative_names", []), key=len, reverse=True)
+    superlative_names = re.compile("|".join(map(re.escape, names)) or r"(?!)")
+    return Vocabulary(rewrite, groups, families, distinct, superlative_names)
 
 
 def distinct_names(phrase: str) -> list[str]:
@@ -256,7 +259,8 @@ _NUMERIC = re.compile(r"多少|几|钱|金额|规模|数额|数量|总额|增长
                       r"完成率|占比|比重|百分|亿元|万元|元|%|标准|水平|人数|户数|合计|差额|结余|最")
 _CHANGE = re.compile(r"增减|涨跌|升降|增长|增幅|增速|增长率|下降|降幅|减少|增加|减幅|同比|比上年|变化|变动|涨|跌|升|降|提高|提升|上调|调增|提标|提了|多了|少了|"
                      r"压减|压缩|削减|调减|下调|节约|节省")
-_TO_LEVEL = re.compile(r"(提高|提|增加|增长|上调|调整|调增|降低|下调|减少)(到|至)")
+# 提高到多少 / 提高后是多少: the new level, not the change
+_TO_LEVEL = re.compile(r"(提高|提|增加|增长|上调|调整|调增|降低|下调|减少)(到|至|后)")
 _SPAN = re.compile(r"“?(十[一二三四五六七八九]五)”?(?:期间|时期|以来)?|过去五年|五年来|近五年")
 _WHY = re.compile(r"为什么|为何|什么原因|原因是什么|原因何在|怎么会")
 _CHANGE_ASKED = re.compile(r"增减|升降|涨跌|比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|降了多少|降低了?多少|升了多少|增幅|增速|降幅|变化|变动|"
@@ -270,7 +274,7 @@ _COUNT = re.compile(r"多少(人|户|个|家|所|项|笔|件|名|次|座|辆|套
 _FILLER_WORDS = (
     r"下辖的|下辖|所辖|请问|请告诉我|告诉我|我想知道|想了解|想知道|查一下|查询|请|一下|大概|大约|具体|分别|各自|现在|目前|到目前|能|能领|要|"
     r"是多少|有多少|为多少|多少钱|多少|是几|有几|几|多大|怎么样|如何|是否|有没有|吗|呢|吧|啊|"
-    r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|提高了|提高到|提高|提到|"
+    r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|提高了|提高到|提高后|提高|提到|"
     r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|共计|合计|总共|一共|加起来|之和|总和|总计|"
     r"差额|相差|差了|差|多出|收支差|缺口|占比|比重|比例|所占|占|百分之|"
     r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪边|哪些|谁|还是|更多|更少|更高|更低|更快|"
@@ -482,7 +486,9 @@ def search_text(q: Query) -> str:
 def _question_type(rest: str) -> tuple[str, str]:
     if _WHY.search(rest):
         return "descriptive", ""  # 为什么下降: the reason, in the report's words, not the figure
-    if _SUPERLATIVE.search(rest) and "哪" in rest:
+    # 基础养老金最低标准提高多少: 最低 in a name asks for no extreme
+    ranked = vocabulary().superlative_names.sub(" ", rest)
+    if _SUPERLATIVE.search(ranked) and "哪" in rest:
         return "superlative", ""  # 哪一块占比最大: which one, not a share to compute
     if _TIMES.search(rest):
         return "arithmetic", "ratio"  # A是B的多少倍
@@ -506,7 +512,7 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "total"  # 七项支农资金一共多少: the stated total, else its members added
     if _REMAIN.search(rest):
         return "arithmetic", "remaining"
-    if _SUPERLATIVE.search(rest):
+    if _SUPERLATIVE.search(ranked):
         return "superlative", ""
     if "哪些" in rest and not re.search(r"多少|几", rest):
         return "descriptive", ""  # 花了哪些钱: what it was spent on, not an amount

@@ -128,7 +128,7 @@ class RowSearch:
 
     def conflict(self, q: Query, f: Figure) -> str:
         """The hard constraint that rules the row out for the question ("" when none):
-        place, scope, status, year or period."""
+        place, scope, status, year, period, or measure (a change is not the level asked)."""
         doc = self.index.documents[f.doc]
         if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
             return "place"  # 永安市 asked: a figure of all 三明 is not 永安's
@@ -147,6 +147,8 @@ class RowSearch:
             return "year"
         if _period_conflict(q.period, f, q.years, said) or _point_conflict(q.point, f):
             return "period"
+        if q.attribute == "standard" and q.qtype == "lookup" and f.measure == "change":
+            return "measure"  # 标准提高后是多少: 标准提高20元 says by how much, not the standard
         return ""
 
     def _context_bonus(self, q: Query, f: Figure, ranks: dict[str, int]) -> float:
