@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 15  # bump when figure extraction changes: figures are re-extracted (15: sibling heads 限额/余额 and 收入/支出/结余)
+EXTRACTOR_VERSION = 16  # bump when figure extraction changes: figures are re-extracted (16: a heading sentence names the money after it)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

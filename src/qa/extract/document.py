@@ -9,6 +9,7 @@ from ..segment import parse_sections, section_path_at
 from .context import (Paragraph, _norm_period, _previous_year_heading, _section_defaults, _section_topic,
                       _year_of, figure_context, paragraph_opening)
 from .engine import read_sentence
+from .nouns import topic_of_sentence
 from .lexicon import normalize_text
 from .phrases import find_periods
 from .registry import Row
@@ -93,6 +94,7 @@ def extract_figures(doc: Document) -> list[Figure]:
     cur_para = -1
     prev_lead: Row | None = None
     earlier: list[Row] = []
+    topic_sentence = ""
     doc_year = doc.years[0] if len(doc.years) == 1 else None
     for a, b, pno in split_sentences(t):
         if any(tb.start <= a and b <= tb.end for tb in tables):
@@ -102,7 +104,9 @@ def extract_figures(doc: Document) -> list[Figure]:
             cur_para = pno
             para = paragraph_opening(t, a, sec.report_year)
             earlier = []
-        rows = read_sentence(t, a, b, prev_lead, sec.topic, tuple(earlier[-12:]))
+            topic_sentence = ""
+        rows = read_sentence(t, a, b, prev_lead, sec.topic, tuple(earlier[-12:]), topic_sentence)
+        topic_sentence = "" if rows else topic_of_sentence(t[a:b])
         stated: dict[int, dict] = {}
         for r in rows:
             ctx = figure_context(t, a, r, rows, para, sec, doc_year, stated)

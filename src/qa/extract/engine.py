@@ -40,18 +40,20 @@ def _run_rules(s: Sentence, c: Cand) -> None:
 
 
 def read_sentence(t: str, a: int, b: int, prev_lead: Row | None, topic: str = "",
-                  earlier: tuple = ()) -> list[Row]:
+                  earlier: tuple = (), topic_sentence: str = "") -> list[Row]:
     """All figures of the sentence t[a:b] with item, kind, change, parent, scope (from the text),
     each with the names of the rules that made it.
 
     `topic` is the budget the section is about (一般公共预算 …): it names a bare 收入/支出.
     `earlier`: the level rows of the paragraph's earlier sentences (a breakdown's whole may stand there).
+    `topic_sentence`: a short heading-like sentence just before (一是支持就业优先战略。) that names
+    what the sentence's money is for.
     """
     ms = find_mentions(t, a, b)
     if not ms:
         return []
     s = Sentence(t=t, a=a, b=b, mentions=ms, depth_at=_depths(t, a, b), prev_lead=prev_lead, topic=topic,
-                 consumed=a, earlier=earlier)
+                 consumed=a, earlier=earlier, topic_sentence=topic_sentence)
     for i in range(len(ms)):
         _run_rules(s, _candidate(s, i))
     for fr in FINAL_RULES:

@@ -165,3 +165,31 @@ def _standard_measure(measure: str, m: Mention, item: str) -> str:
     return measure
 
 
+
+
+_TOPIC_MAX_CHARS = 20  # a heading-like sentence is short; a longer one states something itself
+
+
+def topic_of_sentence(sentence: str) -> str:
+    """持续赋能改革开放。/ 一是支持就业优先战略。 -> 改革开放 / 就业优先战略: a short sentence without a
+    number that heads what follows, as the object of its verb; "" for any other sentence."""
+    lex = _lexicon().lex
+    s = sentence.strip().rstrip("。;；")
+    label = re.match(lex["items.enumeration_label"], s)
+    if label:
+        s = s[label.end():]
+    if re.search(r"[0-9０-９:：,，]", s) or not 4 <= len(s) <= _TOPIC_MAX_CHARS:
+        return ""
+    if not re.fullmatch(r"[\u4e00-\u9fff、“”]+", s):
+        return ""
+    for w in _words("items.adverbs"):
+        if s.startswith(w) and len(s) > len(w) + 2:
+            s = s[len(w):]
+            break
+    for w in _words("generic.purpose_verbs"):
+        if s.startswith(w) and len(s) > len(w) + 1:
+            # 保障和改善民生: the verb is one of two the object shares
+            return s if s[len(w)] in "和及与、" else s[len(w):]
+    # a labelled line heads what follows whatever its verb (二是持续打好污染防治攻坚战); an unlabelled
+    # one only when it says what the money is for (财政运行平稳。 heads nothing)
+    return s if label else ""

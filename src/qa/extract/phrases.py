@@ -91,6 +91,11 @@ def _is_generic(item: str) -> bool:
     """投入资金 / 资金 / 筹措资金: says money was spent, not on what."""
     lex = _lexicon().lex
     core = _strip_leading(item)
+    scope = _scope_re().match(core)
+    if scope and scope.end() < len(core):
+        core = core[scope.end():]  # 省级筹集: whose money (the row's scope), not what for
+        if core in _words("generic.funding_verbs"):
+            return True
     for b in _words("generic.funding_sources"):  # 一般预算安排资金 / 市级财政统筹资金: says whose money, not what for
         if core.startswith(b) and len(core) > len(b):
             core = core[len(b):]

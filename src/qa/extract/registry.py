@@ -60,6 +60,7 @@ class Sentence:
     prev_lead: Row | None
     topic: str  # the budget the section is about (一般公共预算 …): it names a bare 收入/支出
     earlier: tuple = ()  # level rows of the paragraph's earlier sentences, in text order
+    topic_sentence: str = ""  # 助力重点生态保护修复。 just before: what the sentence's money is for
     rows: list[Row] = field(default_factory=list)
     consumed: int = 0  # text before this offset is used up (a previous figure or its noun)
     parent: str = ""  # set by 其中/主要是/在…中 for the figures that follow

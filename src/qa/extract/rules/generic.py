@@ -11,6 +11,24 @@ from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _st
 from ..registry import Cand, Row, Sentence, base_for, rule
 
 
+@rule("generic.topic_sentence", 185, examples=("助力重点生态保护修复。省级筹集13.3亿元，推动森林生态保护补偿。",))
+def topic_sentence(s: Sentence, c: Cand) -> bool:
+    """助力重点生态保护修复。省级筹集X亿元，…: money named only by its verb (or a generic word) is
+    for the topic the short sentence before it names, rather than for the detail after it."""
+    if not s.topic_sentence or c.row.kind != "level" or c.row.measure not in ("", "amount"):
+        return False
+    if any("generic.topic_sentence" in r.rules for r in s.rows):
+        return False  # the heading names the sentence's first sum; later ones keep their own purpose
+    if re.match(r"[，,\s]*(?:主要|专项|全部)?用于", s.t[c.m.end:s.b]):
+        return False  # 投入资金X亿元，用于…: the use it states is its name
+    if c.item and (not _is_generic(c.item) or _is_bare(c.item)):
+        return False  # (a bare 收入/支出 is its budget's: generic.sibling_head)
+    if not c.item and not any(v in c.info.get("verb", "") for v in _words("generic.funding_verbs")):
+        return False  # …预算收入年初预算X万元，完成Y万元: 完成 refers to the figure before
+    c.item = s.topic_sentence
+    return True
+
+
 @rule("generic.purpose", 190, examples=("统筹资金2.63亿元，支持农村饮水安全工程建设。",))
 def purpose(s: Sentence, c: Cand) -> bool:
     """投入资金X亿元，支持老旧小区改造: a generic amount is named by the purpose clause after it."""
