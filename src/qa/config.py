@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 16  # bump when figure extraction changes: figures are re-extracted (16: a heading sentence names the money after it)
+EXTRACTOR_VERSION = 17  # bump when figure extraction changes: figures are re-extracted (17: a change after a numberless clause is its subject's)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

@@ -114,14 +114,37 @@ def rate_on_figure(s: Sentence, c: Cand) -> bool:
     return True
 
 
-@rule("changes.of_figure", 254, examples=("税收收入12.63亿元，同比增长3.1%，增加0.47亿元。",))
-def of_figure(s: Sentence, c: Cand) -> bool:
-    """A change that found no free figure is a change row of the figure before (its status too)."""
+def _subject_before(s: Sentence, c: Cand) -> str:
+    """农业保险保费收入突破亿元大关，同比增长42.88%: the change of the subject of the clause before
+    it, when that clause states no number — cut where its predicate starts (突破…)."""
+    start = _segment_start(s.t, s.a, c.m.start)
+    cut = max(s.t.rfind(p, s.a, max(start - 1, s.a)) for p in ",;，；")
+    clause = s.t[max(cut + 1, s.a):start].strip(" ,;，；")
+    if not clause or re.search(r"[0-9]", clause):
+        return ""
+    for verb in _lexicon().lex["changes.subject_predicates"]:
+        k = clause.find(verb)
+        if k > 0:
+            clause = clause[:k]
+    item = _strip_leading(clause)
+    # a clause opening with a verb (推进金融赋能…) has no subject to name
+    return item if item == clause and len(item) >= 4 else ""
+
+
+@rule("changes.of_figure", 254, examples=("税收收入12.63亿元，同比增长3.1%，增加0.47亿元。",
+                                          "农业保险保费收入突破亿元大关，同比增长42.9%。"))
+def of_figure(s: Sentence, c: Cand) -> bool | str:
+    """A change that found no free figure is a change row of the figure before (its status too), or
+    of the subject of the clause before it when that clause states no number."""
     if not _unnamed_change(c):
         return False
     depth = c.row.depth
     base = base_for(s.rows, depth, need_free=False) or (
         base_for(s.rows, depth - 1, need_free=False) if depth else None)
+    subject = "" if base else _subject_before(s, c)
+    if subject:
+        c.item = subject
+        return "subject"
     c.item = base.item if base else (s.prev_lead.item if s.prev_lead else "")
     c.row.status = c.row.status or (base.status if base else "")
     c.row.of = base
