@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 17  # bump when figure extraction changes: figures are re-extracted (17: a change after a numberless clause is its subject's)
+EXTRACTOR_VERSION = 18  # bump when figure extraction changes: figures are re-extracted (18: a stated reason (主要是…影响) sets no year and lists no parts; 当年使用 is the use of what was budgeted)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

@@ -148,6 +148,10 @@ def _total_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
 def _use_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
     """全年支出 / 安排使用: the use of the sentence's subject (存量资金支出)."""
     item = c.item
+    for w in _words("generic.flow_words"):  # 当年使用: the year's use is the use
+        if item.startswith(w) and len(item) > len(w):
+            item = item[len(w):]
+            break
     if item not in _lexicon().lex["generic.use_verbs_as_item"] or c.row.kind != "level":
         return ""
     base = base_for(rows, c.row.depth, need_free=False) or s.prev_lead
@@ -155,7 +159,10 @@ def _use_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
         return ""
     if "支出" in item and base.item.endswith("收入"):
         return base.item[:-2] + "支出"  # …收入预算X万元，安排支出X万元
-    return base.item + item
+    name = base.item
+    if name.endswith("预算") and not name[:-2].endswith(("公共", "基金", "经营")) and len(name) > 4:
+        name = name[:-2]  # 预备费预算X亿元，当年使用Y亿元: the use of the 预备费, not of its budget
+    return name + item
 
 
 def _project_total(s: Sentence, c: Cand, rows: list[Row]) -> str:

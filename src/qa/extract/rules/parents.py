@@ -16,6 +16,8 @@ def marker(s: Sentence, c: Cand) -> bool:
     """其中/主要是/包括 before the number: what follows is part of the figure before it (or of
     the last sentence's lead figure, when this sentence names no subject of its own first)."""
     marker_txt = s.t[s.consumed if s.rows else s.a:c.m.start]
+    # …下降8.4%，主要是原油价格下降影响；: a stated reason, not the parts of a figure
+    marker_txt = re.sub(_lexicon().lex["context.note_pattern"], "", marker_txt)
     for pm in _words("parents.markers"):
         if pm in marker_txt:
             base = base_for(s.rows, c.row.depth, need_free=False)
