@@ -16,6 +16,12 @@ def _split_parts(subject: str, n: int) -> list[str] | None:
     parts = [p for p in subject.split("、") if p]
     if len(parts) != n:
         parts = [p for p in re.split(r"[、和及与]", subject) if p]
+    if len(parts) != n and n == 2:
+        # 城乡低保标准分别为x和y: a two-part word names the two (城市低保标准, 农村低保标准)
+        for pair, (first, second) in _lexicon().lex["items.paired_words"].items():
+            if subject.startswith(pair):
+                rest = subject[len(pair):]
+                return [first + rest, second + rest]
     if len(parts) != n:
         return None
     return parts
@@ -57,7 +63,7 @@ def _share_head(parts: list[str], aligned_only: bool = False) -> list[str]:
     out = []
     for p in parts[:-1]:
         has_head = any(p.endswith(h) for h in lex["items.noun_heads"])
-        if attr or aligned or not has_head:
+        if (attr or aligned or not has_head) and not p.endswith(head):  # (城市低保标准 has its 标准)
             out.append(p + head)
         else:
             out.append(p)
