@@ -392,15 +392,18 @@ class GroupIndex:
                 fused[i] += 1.0 / (60 + r)
         scorer = group_scorer()
         if scorer is None:
-            out = []
-            # what the introduction says decides first (to a tenth of the phrase), the fused ranks among equals
-            for i in sorted(fused, key=lambda i: (-round(said[i], 1), -fused[i])):
+            # what the introduction says decides first (to a tenth of the phrase); among equals a list
+            # of three or more before a pair (…支出X，加上解支出Y、债务还本支出Z is a sum's parts,
+            # 主要支出项目：A…、B…、C… the list asked over), then the fused ranks
+            kept = []
+            for i in fused:
                 if said[i] < MIN_SAID:
                     continue  # nothing introducing the list says what the question names
                 members = usable(self.groups[i])
                 if len({f.item for f in members}) >= 2:
-                    out.append((self.groups[i], members, fused[i], {}))
-            return out
+                    kept.append((i, members))
+            kept.sort(key=lambda im: (-round(said[im[0]], 1), len({f.item for f in im[1]}) < 3, -fused[im[0]]))
+            return [(self.groups[i], members, fused[i], {}) for i, members in kept]
         # fitted (eval/fit_groups.py): every signal above is a feature; the rule's order is one too
         rule_order = {i: r for r, i in enumerate(sorted(fused, key=lambda i: (-round(said[i], 1), -fused[i])))}
         best_bm25 = max((scores[i] for i in fused), default=0.0) or 1.0

@@ -698,7 +698,9 @@ def _subject_of(item: str) -> str:
 
 _GROUP_FILLER = re.compile(r"几大块|几大项|几大类|几项|几类|几个|几本|几块|几笔|这几|那几|各项|各类|各个|主要|中(?![央国小心期长等职学医药])的?|"
                            r"里的?|当中|之中|哪一块|哪一本|哪一类|哪一个|哪一项|哪一笔|哪块|哪本|哪类|哪个|哪项|哪笔|哪边|"
-                           r"一块|一本|一笔|钱|花钱|来源")
+                           r"一块|一本|一笔|钱|花钱|来源|"
+                           # 各项支出 / 用途里 / 哪方面: how the members are counted, not which family
+                           r"各(?!级)|用途|用得|用在|方面|类别")
 
 
 def _listed(rest: str) -> list[str]:
