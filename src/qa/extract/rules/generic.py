@@ -11,7 +11,7 @@ from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _st
 from ..registry import Cand, Row, Sentence, base_for, rule
 
 
-@rule("generic.topic_sentence", 185, examples=("助力重点生态保护修复。省级筹集13.3亿元，推动森林生态保护补偿。",))
+@rule("generic.topic_sentence", 185, examples=("助力重点生态保护修复。省级筹集17.37亿元，推动森林生态保护补偿。",))
 def topic_sentence(s: Sentence, c: Cand) -> bool:
     """助力重点生态保护修复。省级筹集X亿元，…: money named only by its verb (or a generic word) is
     for the topic the short sentence before it names, rather than for the detail after it."""

@@ -76,7 +76,7 @@ def _adds_up(parts: list[Row], whole: Row) -> bool:
 
 
 @final_rule("parents.sum_of_parts", examples=(
-    "全市政府债务余额为16.8亿元。按类型分，一般债务余额4.0亿元，专项债务余额12.8亿元。按级次分，市级4.3亿元，区县级12.5亿元。",))
+    "全市政府债务余额为19.47亿元。按类型分，一般债务余额6.21亿元，专项债务余额13.26亿元。按级次分，市级7.13亿元，区县级12.34亿元。",))
 def sum_of_parts(s: Sentence) -> list[Row]:
     """A scope breakdown (市级X，区县级Y) names no item; the figure it breaks down is the one its
     parts add up to — in this sentence or an earlier one of the paragraph — not merely the last
