@@ -34,19 +34,23 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         self.retriever = retriever
         self.use_scorer = True  # False: the lexical matcher alone (fitting the scorer measures it)
         self.rows_by_doc: dict[str, list[Figure]] = defaultdict(list)
-        self.bigram_rows: dict[str, set[int]] = defaultdict(set)
+        # character-pair indexes of the rows' items and clauses, one per report: a question routed
+        # to one report reads that report's postings, not every report's (at 1,000 reports the
+        # shared postings of 收入/支出 cost more than the rest of the question)
+        self.bigram_rows: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         for i, f in enumerate(index.figures):
             self.rows_by_doc[f.doc].append(f)
             for g in bigrams(f.item) | (bigrams(f.parent) if f.parent else set()):
-                self.bigram_rows[g].add(i)
+                self.bigram_rows[f.doc][g].add(i)
         # the row index computed the same clauses at load
         self.context: list[str] = index.rows.clauses if index.rows is not None else clause_contexts(index)
         self._row_index: dict[int, int] = {id(f): i for i, f in enumerate(index.figures)}
         self.context_start: dict[int, int] = generic_leads(index)
-        self.bigram_context: dict[str, set[int]] = defaultdict(set)
+        self.bigram_context: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         for i, c in enumerate(self.context):
+            doc = index.figures[i].doc
             for g in bigrams(c):
-                self.bigram_context[g].add(i)
+                self.bigram_context[doc][g].add(i)
         self._chunk_by_key = {c.key: c for c in index.chunks}
         self._chunk_starts: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for c in index.chunks:

@@ -52,14 +52,16 @@ class RowSearch:
     def candidates(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int],
                    strict: bool = True) -> list[Scored]:
         """Rows whose item matches `phrase` and that do not contradict the question, best first."""
+        searched = [d for d in docs if d in self.bigram_rows] if docs else list(self.bigram_rows)
         ids: set[int] = set()
         for v in variants(phrase):
             for g in bigrams(v):
-                ids |= self.bigram_rows.get(g, set())
+                for d in searched:
+                    ids |= self.bigram_rows[d].get(g, set())
         # a budget subject asked by its own name (教育支出) is that subject's row, not a clause
         # that mentions education; everyday wording (在教育上投了多少) may match a clause
         formal = bool(re.search(r"(支出|收入)$", phrase)) and phrase in q.text
-        in_context = set() if formal else self._context_ids(phrase)
+        in_context = set() if formal else self._context_ids(phrase, searched)
         # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
         kind_said = bool(re.search(r"(支出|收入)$", phrase)) and phrase[-2:] in q.text
         allowed = set(docs) if docs else None
@@ -106,9 +108,9 @@ class RowSearch:
                 return True
         return False
 
-    def _context_ids(self, phrase: str) -> set[int]:
-        """Rows whose leading clause holds most of the character pairs of the phrase (or of
-        one of its synonym variants)."""
+    def _context_ids(self, phrase: str, docs: list[str]) -> set[int]:
+        """Rows of `docs` whose leading clause holds most of the character pairs of the phrase (or
+        of one of its synonym variants)."""
         phrase = NUMBERS.sub("", phrase)
         if len(phrase) < 3:
             return set()
@@ -117,8 +119,9 @@ class RowSearch:
             grams = bigrams(v)
             counts: dict[int, int] = defaultdict(int)
             for g in grams:
-                for i in self.bigram_context.get(g, ()):
-                    counts[i] += 1
+                for d in docs:
+                    for i in self.bigram_context[d].get(g, ()):
+                        counts[i] += 1
             need = max(2, int(0.7 * len(grams) + 0.5))
             out |= {i for i, n in counts.items() if n >= need}
         return out
