@@ -646,8 +646,18 @@ def _items(rest: str, q: Query) -> list[str]:
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             return _inherit_subject(_share_head(parts))
+    if q.qtype in ("lookup", "change") and not q.op:
+        part = _PART_ASKED.search(rest)
+        if part and len(_clean(part.group(2))) >= 2:
+            # 社保基金中养老保险基金收入: the part is asked, not the whole it is part of
+            return [_clean(part.group(2))]
     whole = _clean(rest)
     return [whole] if whole else []
+
+
+# A中B / A里的B, A a whole (…收入, …基金, …预算): B is asked (中央, 中小学, 中职 are names, not 中)
+_PART_ASKED = re.compile(r"([\u4e00-\u9fff]{2,}(?:收入|支出|基金|预算|资金|税收|债务|债券|经费))"
+                         r"(?:中|里|当中|之中)(?![央国小心期长等职学医药])的?([\u4e00-\u9fff]{2,})")
 
 
 def _after_subject(part: str) -> str:
