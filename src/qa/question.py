@@ -454,8 +454,8 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         if len(parts) >= 2 and any(_STATUS_ONLY.search(p) for p in parts[1:]):
             q.items = q.items * 2
             q.operand_statuses = ["执行", "预算"]
-    if len(q.items) == 2 and q.items[0] == q.items[1]:
-        q.items = q.items[:1]
+    if len(q.items) == 2 and q.items[0] == q.items[1] and not q.operand_statuses:
+        q.items = q.items[:1]  # (A和A said twice; one item asked at two statuses stays two operands)
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
         # one item in two scopes (市本级…占全市) or two years (2026年…比2025年)
         if len(scopes) >= 2 and scopes[0] != scopes[1]:
