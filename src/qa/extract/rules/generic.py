@@ -160,7 +160,7 @@ def _use_of(s: Sentence, c: Cand, rows: list[Row]) -> str:
     if "支出" in item and base.item.endswith("收入"):
         return base.item[:-2] + "支出"  # …收入预算X万元，安排支出X万元
     name = base.item
-    if name.endswith("预算") and not name[:-2].endswith(("公共", "基金", "经营")) and len(name) > 4:
+    if name.endswith("预算") and len(name) > 4 and not name.endswith(tuple(_words("context.budget_names"))):
         name = name[:-2]  # 预备费预算X亿元，当年使用Y亿元: the use of the 预备费, not of its budget
     return name + item
 

@@ -71,12 +71,12 @@ def scope_breakdown(s: Sentence, c: Cand) -> bool:
 def _adds_up(parts: list[Row], whole: Row) -> bool:
     """The parts' values sum to the whole's, up to the rounding of the figures as written."""
     total = sum((p.m.value for p in parts), Decimal(0))
-    places = max(-min(Decimal(str(x.m.value)).as_tuple().exponent, 0) for x in [*parts, whole])
+    places = max(-min(int(x.m.value.as_tuple().exponent), 0) for x in [*parts, whole])
     return abs(total - whole.m.value) <= Decimal(len(parts)) * Decimal(10) ** -places / 2
 
 
 @final_rule("parents.sum_of_parts", examples=(
-    "全市政府债务余额为19.47亿元。按类型分，一般债务余额6.21亿元，专项债务余额13.26亿元。按级次分，市级7.13亿元，区县级12.34亿元。",))
+    "全市政府债务余额为19.03亿元。按类型分，一般债务余额4.04亿元，专项债务余额14.99亿元。按级次分，市级5.82亿元，区县级13.21亿元。",))
 def sum_of_parts(s: Sentence) -> list[Row]:
     """A scope breakdown (市级X，区县级Y) names no item; the figure it breaks down is the one its
     parts add up to — in this sentence or an earlier one of the paragraph — not merely the last
