@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 3  # bump when ingest metadata or chunking changes: every report is re-read
-EXTRACTOR_VERSION = 19  # bump when figure extraction changes: figures are re-extracted (19: 城乡…分别 names 城市 and 农村)
+EXTRACTOR_VERSION = 20  # bump when figure extraction changes: figures are re-extracted (20: a period carries to later sentences only from the head of its clause)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000

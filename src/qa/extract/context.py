@@ -207,6 +207,16 @@ def _period_and_year(lead: str, r, para: Paragraph, sec, doc_year: int | None) -
     return period, year, ps
 
 
+def _heads_clause(lead: str, p: re.Match[str]) -> bool:
+    """2025年，全州… / 全市2024年1-6月…: a period at the head of its clause times the sentences
+    after it; one after a verb (清算2023年度奖补资金) is its object's own year and
+    times only its own figure."""
+    head = re.split(r"[，。；：,;:\n]", lead[:p.start()])[-1]
+    for a, b, _ in reversed(_scope_matches(head)):
+        head = head[:a] + head[b:]
+    return head.strip() in ("", *_lexicon().lex["context.clause_openers"])
+
+
 def _first(named: list[tuple[str, str]], rules: list[str], what: str) -> str:
     """The first non-empty value of (source, value) pairs; its source is recorded as a rule."""
     for source, value in named:
@@ -231,8 +241,9 @@ def figure_context(t: str, a: int, r, rows: list, para: Paragraph, sec, doc_year
     status = _first([("words", r.status), ("lead", _status_in(lead)), ("paragraph", para.status),
                      ("heading", sec.status)], rules, "status")
     if r.kind == "level" and not r.scope_only and not r.baseline and r.depth == 0:
-        para.period = period
-        para.year = year if ps else para.year
+        if not ps or _heads_clause(lead, ps[-1]):
+            para.period = period
+            para.year = year if ps else para.year
         if lead_scopes:
             para.scope = lead_scopes[-1][2]
         para.status = _status_in(lead) or para.status
