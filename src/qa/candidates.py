@@ -145,6 +145,7 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
             continue
         feats = row_features(ans, q, phrase, f, r, h, lexical.get(r), best_dense, best_bm25, ranks, qv_full)
         out.append(Candidate(r, f, feats))
+    out = _outturn_by_default(out, q, excluded)
     _question_ranks(out, q.english)
     _sibling_features(out, q)
     if scorer is not None:
@@ -168,6 +169,23 @@ def _question_ranks(cands: list[Candidate], english: bool) -> None:
         f["en_dense_question_gap"] = f["dense_question_gap"] if english else 0.0
         f["en_dense_question_rank"] = f["dense_question_rank"] if english else 0.0
         f["en_cov_phrase_item"] = f["cov_phrase_item"] if english else 0.0
+
+
+def _outturn_by_default(cands: list[Candidate], q: "Query", excluded: list) -> list[Candidate]:
+    """Constraint `status_default`: a question that names no status (收了多少, how much did … collect)
+    asks what happened, so a plan row is dropped when the same report states the outturn of the same
+    item, year and scope (年初预算X亿元，实际完成Y亿元 → Y). A plan with no outturn beside it (next
+    year's budget) stays."""
+    if q.status:
+        return cands
+    outturns = {(c.fig.doc, c.fig.item, c.fig.year, c.fig.scope) for c in cands if c.fig.status in _EXEC}
+    keep = []
+    for c in cands:
+        if c.fig.status in _PLAN and (c.fig.doc, c.fig.item, c.fig.year, c.fig.scope) in outturns:
+            excluded.append((c.fig, "status_default"))
+        else:
+            keep.append(c)
+    return keep
 
 
 def _whole_scope(scope: str | None) -> bool:
