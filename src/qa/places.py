@@ -80,6 +80,11 @@ def national_latin_words() -> frozenset[str]:
     return frozenset(_vocabulary().get("national_latin", ()))
 
 
+def country_item_words() -> tuple[str, ...]:
+    """Names that begin with 国家 and are items, not the country (国家助学金, 国家级)."""
+    return tuple(_vocabulary().get("country_item_words", ()))
+
+
 def national_phrases() -> tuple[str, ...]:
     """Chinese items only a national report states (中央本级, 中央预算内投资)."""
     return tuple(_vocabulary().get("national_phrases", ()))

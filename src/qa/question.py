@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
 from .english import is_english, to_report_wording
-from .places import national_phrases
+from .places import country_item_words, national_phrases
 
 
 class QuestionError(ValueError):
@@ -323,6 +323,12 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     return q
 
 
+@lru_cache(maxsize=1)
+def _country_re() -> re.Pattern[str]:
+    items = "|".join(re.escape(w[2:]) for w in country_item_words())
+    return re.compile(f"国家(?!{items})" if items else "国家")
+
+
 def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
     for alias in sorted(places, key=len, reverse=True):
         hay = rest.lower().replace(" ", "") if alias.isascii() else rest
@@ -337,6 +343,11 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
         if "全国" not in q.places:
             q.places.append("全国")
         rest = _NATIONAL.sub(" ", rest)
+    if "全国" in places.values() and not q.places and (m := _country_re().search(rest)):
+        # 国家赤字 / 国家超长期特别国债 with no place named: the country, unless 国家 begins an
+        # item's own name (国家助学金, 国家级; places.json: country_item_words)
+        q.places.append("全国")
+        rest = rest[:m.start()] + " " + rest[m.end():]
     if "全国" in places.values() and any(p in rest for p in national_phrases()):
         q.national_item = True
     return rest
