@@ -74,6 +74,7 @@ class Vocabulary:
     families: dict[str, tuple[str, ...]]
     distinct: tuple[str, ...] = ()  # longest first
     superlative_names: re.Pattern[str] = re.compile(r"(?!)")
+    kind_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +86,7 @@ def vocabulary() -> Vocabulary:
     distinct = tuple(sorted(raw.get("distinct", []), key=len, reverse=True))
     names = sorted(raw.get("superlative_names", []), key=len, reverse=True)
     superlative_names = re.compile("|".join(map(re.escape, names)) or r"(?!)")
-    return Vocabulary(rewrite, groups, families, distinct, superlative_names)
+    return Vocabulary(rewrite, groups, families, distinct, superlative_names, tuple(raw.get("kind_words", [])))
 
 
 def distinct_names(phrase: str) -> list[str]:

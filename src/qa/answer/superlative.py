@@ -4,10 +4,12 @@ A part of the Answerer (answerer.py); it reads the index, the retriever and the 
 through `self`."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..groups import without_totals
 from ..lists import is_group_total, same_dimension
 from ..matching import MATCH_THRESHOLD, coverage
-from ..question import Query, search_text
+from ..question import Query, search_text, vocabulary
 from ..records import Answer, Figure
 from ..rows import section_topic
 from .common import _abstain, _base, _dedupe, _num, _signed_change, _winner_name
@@ -110,6 +112,10 @@ class SuperlativeOps:
         other_kind = {"收入": "支出", "支出": "收入"}.get(kind, "")
         ranked = self._group_index.rank(phrase, self.retriever._query_vector(search_text(q)), docs,
                                         lambda f: ranks.get(self._chunk_key(f)), usable)
+        if not ranked and q.group and len(q.group) >= 2 and q.group.endswith(vocabulary().kind_words):
+            # 税种 / 险种 (the kinds of tax): no list is introduced by the kind word, so the lists of
+            # what precedes it (税收收入：其中增值税…) are asked over
+            return self.ranked_groups(replace(q, group=q.group[:-1]), docs, ranks)
         if q.count:
             ranked = [r for r in ranked if len(r[1]) == q.count] or ranked
         return ranked
