@@ -210,6 +210,14 @@ def _status_prefix(s: str, info: dict) -> str:
     return s
 
 
+def _status_suffix(s: str, info: dict) -> None:
+    """…收入预算为X万元，完成Y万元: X is that revenue's budget (status 预算), Y its outturn. The
+    words stay: the noun phrase drops the trailing budget word itself."""
+    if not info["status"]:
+        info["status"] = next((st for pattern, st in _lexicon().lex["items.status_suffixes"].items()
+                               if re.search(pattern, s)), "")
+
+
 def _noun_phrase(s: str) -> str:
     """Words left after link words: cut at verbs, 加上, 将, a trailing budget word."""
     k = s.rfind("加上")
@@ -262,6 +270,7 @@ def clean_item(seg: str) -> tuple[str, dict]:
         info["verb"], info["status_only"] = s, True
         return "", info
     s = _status_prefix(s, info)
+    _status_suffix(s, info)
     if s and not _remove_verbs(s):
         info["verb"] = s  # 节约X万元 / 争取X亿元补充资本金: only a verb before the number
         return "", info
