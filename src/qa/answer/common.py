@@ -37,10 +37,17 @@ _MONTH_RANGE = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月")
 _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月")
 
 
+_ONE_MONTH_ASKED = re.compile(r"^\d{1,2}月$")
+_ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|当月|单月)")
+
+
 def period_key(period: str) -> str:
-    """'2023年1-9月' / '截至9月底' -> '1-9月'; '全年' -> '全年'; else ''."""
+    """'2023年1-9月' / '截至9月底' -> '1-9月'; '6月当月' -> '6月'; '全年' -> '全年'; else ''."""
     if not period:
         return ""
+    m = _ONE_MONTH.search(period)
+    if m:
+        return f"{int(m.group(1))}月"
     m = _MONTH_RANGE.search(period)
     if m:
         return f"{int(m.group(1))}-{int(m.group(2))}月"
@@ -98,6 +105,8 @@ def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, sa
             return True  # stated for one year or part of one (全年新增…)
         return not (asked in said or _SPAN_OF_YEARS.search(said) or "年均" in said)
     have = period_key(fig.period)
+    if _ONE_MONTH_ASKED.match(asked):
+        return have != asked  # 6月当月: no report's own period is one month; only a row stating it
     return bool(have) and have != asked  # an unstated period is the report's own
 
 
