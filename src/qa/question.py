@@ -162,7 +162,8 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*(?:年[末底]?)?(?!\d)")
 _POINT = re.compile(r"年[末底终]|期末|年初(?!预算)")
 _MONTHS = re.compile(r"(\d{1,2})\s*[-—~～至到]\s*(\d{1,2})\s*月份?")
 _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|份)?")
-_ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|份|当月|单月)")
+# 6月当月 / 6月份 / 6月单月: that month alone (also how a row would state it)
+ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|份|当月|单月)")
 # the levels under the place (its counties and districts): one scope, however a report spells it
 _LOWER_SCOPE = r"各?(?:县市区|县[(（]市、区[)）]|县[(（]区[)）]|县区|区县)级?"
 LOWER_SCOPE = "县区"
@@ -375,14 +376,14 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
         q.period = f"{int(m.group(1))}-{int(m.group(2))}月"
     else:
         m = _UNTIL.search(rest)
-        one = _ONE_MONTH.search(rest)
+        one = ONE_MONTH.search(rest)
         if m:
             q.period = f"1-{int(m.group(1))}月"
         elif one:
             q.period = f"{int(one.group(1))}月"  # 6月当月 / 6月份: that month alone, not 1-6月
         elif "全年" in rest:
             q.period = "全年"
-    rest = _ONE_MONTH.sub(" ", _UNTIL.sub(" ", _MONTHS.sub(" ", rest)))
+    rest = ONE_MONTH.sub(" ", _UNTIL.sub(" ", _MONTHS.sub(" ", rest)))
     return _YEAR.sub(" ", rest), year_list
 
 

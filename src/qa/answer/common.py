@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from ..candidates import Candidate
 from ..figures import to_base
 from ..matching import MATCH_THRESHOLD, coverage, dimension
-from ..question import LOWER_SCOPE, SCOPE_ALIAS, Query, lower_scope_spelling, scope_level, vocabulary
+from ..question import (LOWER_SCOPE, ONE_MONTH, SCOPE_ALIAS, Query, lower_scope_spelling, scope_level,
+                        vocabulary)
 from ..records import Answer, Citation, Figure
 
 if TYPE_CHECKING:
@@ -38,22 +39,21 @@ _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月")
 
 
 _ONE_MONTH_ASKED = re.compile(r"^\d{1,2}月$")
-_ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|当月|单月)")
 
 
 def period_key(period: str) -> str:
     """'2023年1-9月' / '截至9月底' -> '1-9月'; '6月当月' -> '6月'; '全年' -> '全年'; else ''."""
     if not period:
         return ""
-    m = _ONE_MONTH.search(period)
-    if m:
-        return f"{int(m.group(1))}月"
     m = _MONTH_RANGE.search(period)
     if m:
         return f"{int(m.group(1))}-{int(m.group(2))}月"
     m = _UNTIL.search(period)
     if m:
         return f"1-{int(m.group(1))}月"
+    m = ONE_MONTH.search(period)
+    if m:
+        return f"{int(m.group(1))}月"
     if "上半年" in period:
         return "1-6月"
     if "全年" in period:
