@@ -79,6 +79,13 @@ def sibling_head(s: Sentence, c: Cand) -> bool | str:
                         break
         if item == c.item and prev.item.endswith(item) and len(prev.item) > len(item):
             item, case = prev.item, "same"  # 一般公共预算支出…，支出预算调整为X亿元: the same item
+        elif item == c.item and item in lex["generic.stock_heads"]:
+            # 年初…基金余额X，补充Y，安排Z后，年末余额W: the balance the sentence opened with, past
+            # the flows in between
+            earlier = next((r for r in reversed(s.rows) if r.depth <= c.row.depth
+                            and r.item.endswith(item) and len(r.item) > len(item)), None)
+            if earlier is not None:
+                item, case = earlier.item, "same"
     if item in ("收入", "支出") and s.topic:
         item, case = s.topic + item, "section_budget"
     c.item = item
