@@ -328,7 +328,7 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
 
 @lru_cache(maxsize=1)
 def _country_re() -> re.Pattern[str]:
-    items = "|".join(re.escape(w[2:]) for w in country_item_words())
+    items = "|".join(re.escape(w.removeprefix("国家")) for w in country_item_words())
     return re.compile(f"国家(?!{items})" if items else "国家")
 
 
