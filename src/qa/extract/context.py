@@ -75,6 +75,20 @@ def _status_in(s: str) -> str:
     return best
 
 
+_CLAUSE_END = re.compile(r"[，,；;。]")
+
+
+def _own_verb_status(lead: str) -> str:
+    """…收入年初预算为X万元，完成Y万元: a bare 完成/实现 opening the figure's own clause makes it
+    the outturn; the budget word of the clause before names the figure before, not this one."""
+    clause = _CLAUSE_END.split(lead)[-1].strip()
+    if len(_CLAUSE_END.split(lead)) < 2 or _status_in(clause):
+        return ""
+    lex = _lexicon().lex
+    return next((lex["context.status_cues"][w] for w in ("完成", "实现")
+                 if re.fullmatch(rf"(?:当年|全年|实际)?{w}(?:了|为)?", clause)), "")
+
+
 @lex_cache(maxsize=1)
 def _note_re() -> re.Pattern[str]:
     return re.compile(_lexicon().lex["context.note_pattern"])
@@ -145,6 +159,7 @@ CONTEXT_RULES = {
     "context.scope_paragraph": "全县一般公共预算收入12.63亿元。教育支出5.23亿元。",
     "context.scope_heading": "一、全县预算执行情况\n一般公共预算收入12.63亿元。\n",
     "context.status_words": "全县一般公共预算支出完成45.37亿元，完成预算数48.0亿元的94.4%。",
+    "context.status_own_verb": "全市政府性基金预算收入年初预算为50.2亿元，完成46.8亿元。",
     "context.status_lead": "全县一般公共预算收入预计完成12.63亿元。",
     "context.status_paragraph": "全县一般公共预算收入预计完成12.63亿元。教育支出5.23亿元。",
     "context.status_heading": "一、2025年预算执行情况\n全市一般公共预算收入20.177亿元。\n",
@@ -238,7 +253,7 @@ def figure_context(t: str, a: int, r, rows: list, para: Paragraph, sec, doc_year
     lead_scopes = _scope_matches(_STATUS_SKIP.sub("", lead))
     scope = _first([("words", r.scope), ("lead", lead_scopes[-1][2] if lead_scopes else ""),
                     ("paragraph", para.scope), ("heading", sec.scope)], rules, "scope")
-    status = _first([("words", r.status), ("lead", _status_in(lead)), ("paragraph", para.status),
+    status = _first([("words", r.status), ("own_verb", _own_verb_status(lead)), ("lead", _status_in(lead)), ("paragraph", para.status),
                      ("heading", sec.status)], rules, "status")
     if r.kind == "level" and not r.scope_only and not r.baseline and r.depth == 0:
         if not ps or _heads_clause(lead, ps[-1]):
