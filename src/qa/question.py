@@ -241,7 +241,9 @@ _IN = r"(?:里面|里|当中|之中|中(?![央国小心期长等职学医药]))"
 _DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减去")
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
-_SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例")
+# "A相当于B的百分之几 / A是B的百分之多少": A / B, as a share
+_PERCENT_OF = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|约占)(.{2,40}?)的百分之(?:几|多少)")
+_SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例|" + _PERCENT_OF.pattern[1:])
 # "A是B的多少倍 / A相当于B的几倍": A / B
 _TIMES = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|达到)(.{2,40}?)的(?:多少|几)倍")
 # "平均每人/每户(发了/领了)多少": an amount over the people (households) it reaches
@@ -254,6 +256,8 @@ _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
 # "B里/中/当中 A 占多少": A's share of B
+# 收入比年初预算增加了多少: set against the budget, a difference of statuses, not a change on last year
+_AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整后预算|计划)(?:数)?(?:增加|减少|多|少|超|高|低)")
 _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
@@ -471,6 +475,11 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         if len(parts) >= 2 and any(_STATUS_ONLY.search(p) for p in parts[1:]):
             q.items = q.items * 2
             q.operand_statuses = ["执行", "预算"]
+    if q.qtype in ("compare", "arithmetic") and q.op in ("diff", "") and len(q.items) == 2 \
+            and _STATUS_ONLY.fullmatch(q.items[1]) and not _STATUS_ONLY.fullmatch(q.items[0]):
+        # 支出比预算数少了多少: the second operand names only a status, so it is the first item budgeted
+        q.items = [q.items[0]] * 2
+        q.operand_statuses = ["执行", "预算"]
     if len(q.items) == 2 and q.items[0] == q.items[1] and not q.operand_statuses:
         q.items = q.items[:1]  # (A和A said twice; one item asked at two statuses stays two operands)
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
@@ -519,7 +528,7 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
         return "arithmetic", "share"
-    if _DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest)):
+    if (_DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest))) or _AGAINST_BUDGET.search(rest):
         return "arithmetic", "diff"  # (降低了多少 alone is a change)
     if _SUM.search(rest) and _CHANGE_ASKED.search(rest) and len([p for p in _split(rest) if p.strip()]) < 2:
         return "change", ""  # 一共降了多少个百分点
@@ -634,6 +643,9 @@ def _items(rest: str, q: Query) -> list[str]:
         m = _PART_OF.search(rest)
         if m and _clean(m.group(1)) and _clean(m.group(2)):
             return [_clean(m.group(2)), _clean(m.group(1))]
+        m = _PERCENT_OF.search(rest)
+        if m and _clean(m.group(1)) and _clean(m.group(2)):
+            return [_clean(m.group(1)), _clean(m.group(2))]
     if q.qtype == "superlative":
         return _listed(rest)
     if q.op == "ratio":

@@ -35,7 +35,7 @@ class ArithmeticOps:
     """Arithmetic: sums, differences, shares, surpluses, per-head figures and what remains."""
 
     def arithmetic(self, question: str, q: Query, docs, ranks) -> Answer:
-        if q.op in ("gap", "diff", "remaining") and any("限额" in it for it in q.items):
+        if q.op in ("gap", "diff", "remaining") and q.items and "限额" in q.norm:
             room = self._headroom(question, q, docs, ranks)
             if room is not None:
                 return room
@@ -264,17 +264,21 @@ class ArithmeticOps:
     def _headroom(self, question: str, q: Query, docs, ranks) -> Answer | None:
         """The room under a ceiling (限额 − 余额; 离限额还有多少空间): the ceiling and the balance of
         one subject, each found as a lookup would find it, in one report; None when either is missing."""
-        named = next(it for it in q.items if "限额" in it)
-        subject = re.sub(r"^末|限额|余额|中央|省?核定的?|省批", "", named)
-        if len(subject) < 2:
-            return None
+        # the subject is named beside 限额 (政府债务限额) or by the other operand (政府债务离省里核定的
+        # 限额还有多少空间: 省里 only says whose ceiling it is); the most specific name first
+        subjects = sorted({re.sub(r"^末|限额|余额|中央|省?核定的?|省批", "", it) for it in q.items}, key=len, reverse=True)
         lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "attribute": "amount"})
-        ceiling = self.best_rows(subject + "限额", lq, docs, ranks)
-        if not ceiling or "限额" not in ceiling[0].fig.item:
+        for subject in subjects:
+            ceiling = self.best_rows(subject + "限额", lq, docs, ranks) if len(subject) >= 2 else []
+            if ceiling and "限额" in ceiling[0].fig.item:
+                break
+        else:
             return None
         top = ceiling[0].fig
         balance = [c for c in self.best_rows(subject + "余额", lq, [top.doc], ranks)
                    if "余额" in c.fig.item and "限额" not in c.fig.item and dimension(c.fig) == dimension(top)]
+        # the balance of the ceiling's own scope (全市 limit, 全市 balance; not the 市级 part)
+        balance.sort(key=lambda c: c.fig.scope != top.scope)
         if not balance or _base(balance[0].fig) > _base(top):
             return None
         low = balance[0].fig
@@ -297,9 +301,10 @@ class ArithmeticOps:
             if said.status == "answered":
                 return said
         rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
-        for f in [f for f in rows if _is_money(f)][:3]:
+        # amounts (资金还有多少没拨付) or counts (发现问题N个、完成整改M个，还有多少没整改)
+        for f in [f for f in rows if _is_money(f) or f.measure == "count"][:3]:
             peers = [g for g in self.rows_by_doc[f.doc] if f.start < g.start < f.sent_end + 80
-                     and _is_money(g) and _base(g) < _base(f) and g.measure == "amount"]
+                     and dimension(g) == dimension(f) and _base(g) < _base(f) and g.measure == f.measure]
             if peers:
                 done = peers[0]
                 rest = _from_base(remaining(_base(f), _base(done)), f.unit)
