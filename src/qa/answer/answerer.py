@@ -93,7 +93,7 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
             if fitted is not None:
                 ans, answered_by = fitted, "fitted scorer"
         trace["answered_by"] = answered_by
-        trace["operation"] = _operation(q, ans)
+        trace["operation"] = _operation(q, ans, (ans.trace or {}).get("operation"))
         if explain and "candidates" not in trace and q.items and q.qtype in ("lookup", "change"):
             self._trace_candidates(q.items[0], q, docs, ranks, trace)
         ans.trace = trace

@@ -275,8 +275,10 @@ def _candidate_trace(ans: "Answerer", c: Candidate) -> dict:
             "features": {k: round(v, 3) for k, v in c.features.items() if v}}
 
 
-def _operation(q: Query, a: Answer) -> dict:
-    name = q.op or q.qtype
+def _operation(q: Query, a: Answer, done: str | None = None) -> dict:
+    """What the answer's operation was (`done`: the one the part that answered reports, when it is
+    not the one the question asked, e.g. level_before for a lookup), its operands and result."""
+    name = done if isinstance(done, str) and done else q.op or q.qtype
     operands = [{"doc": c.doc, "start": c.start, "end": c.end, "text": c.text[:120]} for c in a.citations]
     return {"name": name, "kind": a.kind, "status": a.status, "operands": operands,
             "result": {"value": a.value, "unit": a.unit, "direction": a.direction, "entity": a.entity}}

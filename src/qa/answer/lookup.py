@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from ..candidates import Candidate, RowScorer, candidate_rows
+from ..extract import to_base
+from ..matching import MATCH_THRESHOLD, dimension
 from ..question import Query
 from ..records import Answer
 from .common import (
@@ -24,6 +26,9 @@ from .common import (
     fmt_decimal,
 )
 
+# the change is on the year before (比上年/较上年/同比), not on a budget or another baseline
+_PRIOR_YEAR = re.compile(r"比上年|较上年|比去年|较去年|同比")
+
 
 class LookupOps:
     """Lookup and change: one item's figure (and its change, or the change from a former value)."""
@@ -32,7 +37,8 @@ class LookupOps:
         phrase = q.items[0]
         rows = self.best_rows(phrase, q, docs, ranks)
         if not rows:
-            return self._not_found(question, q, phrase, docs, ranks)
+            before = self._level_before(question, q, phrase, docs, ranks)
+            return before if before is not None else self._not_found(question, q, phrase, docs, ranks)
         rows, reranked = self._reranked(phrase, q, docs, ranks, rows)
         ans = self._lookup_answer(question, q, phrase, rows)
         if reranked:
@@ -58,6 +64,30 @@ class LookupOps:
         info = {"replaced": _row_trace(self, top), "by": _row_trace(self, best.fig),
                 "p_matcher_row": round(p_top, 3), "p_scorer_row": round(best.prob, 3), "margin": margin}
         return [Scored(best.fig, best.prob)] + [r for r in rows[1:] if r.fig is not best.fig], info
+
+    def _level_before(self, question: str, q: Query, phrase: str, docs, ranks) -> Answer | None:
+        """The level a year before, from the next year's figure and the amount it rose by (…支出规模
+        28.5万亿元、比上年增加1.1万亿元 → the year before: 27.4万亿元); None when the report states
+        no such pair. Only an amount changed by an amount: a rate would give a rounded level."""
+        if q.attribute != "amount" or len(set(q.years)) != 1 or q.period:
+            return None
+        text_of = self.index.documents
+        for c in self.candidates(phrase, q, docs, ranks, strict=False)[:3]:
+            f = c.fig
+            if c.score < MATCH_THRESHOLD or f.year != q.years[0] + 1 or f.measure != "amount" \
+                    or f.direction not in ("增加", "减少") or f.change_value is None or f.change_end is None:
+                continue
+            rise, base_unit = to_base(f.change_value, f.change_unit or "")
+            if base_unit != dimension(f) or not _PRIOR_YEAR.search(text_of[f.doc].text[f.end:f.change_end]):
+                continue
+            level = _from_base(_base(f) - rise if f.direction == "增加" else _base(f) + rise, f.unit)
+            cite = self._cite(f)
+            change = text_of[f.doc].text[f.end:f.change_end].lstrip("，,、；; ")
+            text = (f"{q.years[0]}年{f.item}为{fmt_decimal(level)}{f.unit}（由{f.year}年{f.value_text}{f.unit}"
+                    f"、{change}倒推）")
+            return Answer(question, kind="calculation", answer=text, value=float(round(level, 2)), unit=f.unit,
+                          citations=[cite], trace={"operation": "level_before"})
+        return None
 
     def _lookup_answer(self, question: str, q: Query, phrase: str, rows: list[Scored]) -> Answer:
         """The answer of a lookup or change from its chosen rows (the first is the one asked)."""
