@@ -69,18 +69,11 @@ class GroupFinder:
         spread = [f for key in chunks for f in self._rows_in_chunk(key, docs)
                   if listable(f) and not self.rules_out(q, f)]
         pools.append(same_dimension([f for f in spread if f.measure == "amount"] or spread))
-        for pool in pools:
-            picked, total = [], 0.0
-            for name in names:
-                fits = [(max(coverage(name, f.item), coverage(name, self.said_before(f))), f)
-                        for f in pool if f not in picked]
-                fit, f = max(fits, key=lambda t: t[0], default=(0.0, None))
-                if fit < 0.5 or f is None:
-                    break
-                picked.append(f)
-                total += fit
-            else:
-                return picked  # the enumerations first: a list in the report beats scattered rows
+        for loose in (False, True):  # a list that says every name beats one that leaves a name to guess
+            for pool in pools:
+                picked = _assign(names, pool, self.said_before, loose)
+                if picked is not None:
+                    return picked  # the enumerations first: a list in the report beats scattered rows
         return None
 
     def _bullet_rows(self, key: str) -> list[Figure]:
@@ -334,3 +327,39 @@ def same_dimension(rows: list[Figure]) -> list[Figure]:
     for f in rows:
         dims[dimension(f)].append(f)
     return max(dims.values(), key=len)
+
+
+def _assign(names: list[str], pool: list[Figure], said_before: Callable[[Figure], str],
+            loose: bool) -> list[Figure] | None:
+    """Each name to a different member of one list, in the names' order; None when one is left.
+
+    First the names a member's words say (a common run of 2+ characters: 大气 of 治大气 in
+    大气污染综合治理攻坚). A name no member says that way (治水) takes the one member left whose
+    characters cover it best (`loose`), if that member is the only best: the list leaves no other
+    reading."""
+    picked: dict[int, Figure] = {}
+    clear = True  # every name said by one member only (基金 said by two funds is not)
+    for i, name in enumerate(names):
+        fits = sorted(((max(coverage(name, f.item), coverage(name, said_before(f))), f)
+                       for f in pool if f not in picked.values()), key=lambda t: t[0], reverse=True)
+        if fits and fits[0][0] >= 0.5:
+            picked[i] = fits[0][1]
+            clear = clear and (len(fits) == 1 or fits[1][0] < fits[0][0])
+    if len(picked) < len(names) and not (loose and clear and len(names) >= 3 and len(picked) == len(names) - 1):
+        return None  # (one name only is left to the list, and only when the others are certain)
+    for i, name in enumerate(names):
+        if i in picked:
+            continue
+        left = [f for f in pool if f not in picked.values()]
+        scored = sorted(((_chars_shared(name, f.item + said_before(f)), f) for f in left),
+                        key=lambda t: t[0], reverse=True)
+        if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None
+        picked[i] = scored[0][1]
+    return [picked[i] for i in range(len(names))]
+
+
+def _chars_shared(name: str, text: str) -> float:
+    """Share of the name's characters found anywhere in the text."""
+    chars = set(name)
+    return len(chars & set(text)) / len(chars) if chars else 0.0

@@ -216,10 +216,11 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     return win.item
 
 
-def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
+def _winner_name(q: Query, members: list[Figure], win: Figure, named: str | None = None) -> str:
     """The winner of contenders the question listed, named so staff recognise it: by what sets
     it apart when all share a long tail ('城乡一体化示范区' of '…一般公共预算收入'), else as the
-    question named it when the report's name contains that or does not name it at all."""
+    question named it (`named`: the listed name matched to it) when the report's name contains
+    that or does not name it at all."""
     items = [f.item for f in members]
     # the question's word the winner's name holds, wherever it stands in the question's list
     held = [a for a in q.items if len(a) >= 2 and a in win.item]
@@ -232,13 +233,17 @@ def _winner_name(q: Query, members: list[Figure], win: Figure) -> str:
         return win.item[:len(win.item) - tail]
     if len(q.items) != len(members):
         return win.item
-    asked = max(q.items, key=lambda a: coverage(a, win.item))
+    # the name the question gave this member (治水 for 水污染防治), else the one its words are nearest
+    asked = named if named and coverage(named, win.item) >= max(coverage(a, win.item) for a in q.items) \
+        else max(q.items, key=lambda a: coverage(a, win.item))
     core = re.sub(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", "", asked) or asked
     if win.item in asked:
         return win.item  # 80岁以上高龄补贴 asked, 高龄补贴 in the report
     if asked in win.item or core in win.item and len(core) >= 2:
         return asked if asked in win.item else core
-    return core if coverage(core, win.item) < 0.5 else win.item
+    # (治水 for 水污染防治: the report's name says it in other words, so the report's name)
+    said_otherwise = len(set(core) & set(win.item)) * 2 >= len(set(core))
+    return core if coverage(core, win.item) < 0.5 and not said_otherwise else win.item
 
 
 def _route_trace(q: Query, docs: list[str] | None, why: str) -> dict:

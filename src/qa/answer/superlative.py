@@ -48,6 +48,8 @@ class SuperlativeOps:
                     members = listed_in
             members = members or listed_in or self.groups.members(q, docs, ranks)
         listed = len(q.items) >= 2 and len(members) == len(q.items)
+        # the question's own name of each listed contender (members come in the question's order)
+        named = {id(f): name for f, name in zip(members, q.items)} if listed else {}
         if q.by in ("change", "decline"):
             members = [f for f in members if f.change_value is not None and f.change_unit in ("%", "个百分点")]
         else:
@@ -70,7 +72,7 @@ class SuperlativeOps:
             q.by, "最多" if q.extreme == "max" else "最少")
         group = q.group or "所列项目"
         text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
-        entity = _winner_name(q, members, win) if listed else win.item
+        entity = _winner_name(q, members, win, named.get(id(win))) if listed else win.item
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
