@@ -22,6 +22,7 @@ from ..matching import (
 )
 from ..question import Query, distinct_names, scope_words, variants
 from ..records import Figure
+from ..rows import section_topic
 from .common import (
     _AMOUNT_CHANGE,
     _CHANGE_ITEM,
@@ -83,12 +84,28 @@ class RowSearch:
                     s = said
             if s < MATCH_FLOOR:
                 continue
+            if s < 1.0 and q.qtype in ("lookup", "change") and not q.op and self._narrower_asked(phrase, f, i):
+                continue
             if strict and self._conflicts(q, f):
                 continue
             s += self._context_bonus(q, f, ranks)
             out.append(Scored(f, s))
         out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
         return out
+
+    def _narrower_asked(self, phrase: str, f: Figure, i: int) -> bool:
+        """Whether the phrase names a part of the row's item: the phrase is the item with a run
+        inserted before its head (教育 of 一般公共预算教育支出 for the row 一般公共预算支出) that
+        the row's parent, clause and section never say: the whole is not the part asked."""
+        # only the plainest case: the phrase is the row's item with a run inserted before its head
+        head = f.item[-2:]
+        if head not in ("支出", "收入") or len(f.item) < 4 or not phrase.endswith(head) \
+                or not phrase.startswith(f.item[:-2]):
+            return False
+        run = phrase[len(f.item) - 2:-2]
+        if not 2 <= len(run) <= 6:
+            return False
+        return run not in f.parent + self.context[i] + section_topic(f.section)
 
     def _owned_by_earlier(self, phrase: str, i: int, said: float) -> bool:
         """Whether an earlier row of the same sentence is named by the phrase at least as well:
@@ -284,3 +301,4 @@ def _scope_said_before(scope: str, f: Figure, text: str, lines_up: int = 3) -> b
         end = start - 1
         start = text.rfind("\n", 0, end) + 1
     return False
+
