@@ -258,6 +258,10 @@ _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多
 # "B里/中/当中 A 占多少": A's share of B
 # 收入比年初预算增加了多少: set against the budget, a difference of statuses, not a change on last year
 _AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整后预算|计划)(?:数)?(?:增加|减少|多|少|超|高|低)")
+# a status said of the year compared against (比上年执行数 / 较2025年预计数; the year may be read out
+# already), not of the asked figure
+_BASELINE_STATUS = re.compile(r"(?:比|较|对比|相比)\s*(?:上年|去年|上一年|(?:19|20)\d\d年|\s)\s*(?:的)?(?:实际)?"
+                              r"(?:执行数|完成数|执行|完成|决算数|预算数|预计数|预计)")
 _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
@@ -402,8 +406,9 @@ def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
     if scopes:
         q.scope = scopes[0]
         rest = _SCOPE.sub(lambda m: m.group(0) if q.national_item and m.group(0) == "本级" else " ", rest)
+    own = _BASELINE_STATUS.sub(" ", rest)  # 比上年执行数增长多少: 执行 is the baseline's, not the figure's
     for status, pat in _STATUS:
-        if pat.search(rest):
+        if pat.search(own):
             q.status = status
             break
     return rest, scopes
