@@ -256,6 +256,7 @@ _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
 # "B里/中/当中 A 占多少": A's share of B
+_AGAINST_LAST_YEAR = re.compile(r"(?:比|较)(?:上年|去年|上一年)(?:同期)?(?:多|少|增加|减少)")
 # 收入比年初预算增加了多少: set against the budget, a difference of statuses, not a change on last year
 _AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整后预算|计划)(?:数)?(?:增加|减少|多|少|超|高|低)")
 # a status said of the year compared against (比上年执行数 / 较2025年预计数; the year may be read out
@@ -536,6 +537,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
         return "arithmetic", "share"
+    if _AGAINST_LAST_YEAR.search(rest) and not _DIFF_WORD.search(rest) and not _COMPARE.search(rest):
+        return "change", ""  # 比上年多争取了多少 / 比上年少了多少: the change on last year, asked as an amount
     if (_DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest))) or _AGAINST_BUDGET.search(rest):
         return "arithmetic", "diff"  # (降低了多少 alone is a change)
     if _SUM.search(rest) and _CHANGE_ASKED.search(rest) and len([p for p in _split(rest) if p.strip()]) < 2:
@@ -693,6 +696,8 @@ def _items(rest: str, q: Query) -> list[str]:
             # 社保基金中养老保险基金收入: the part is asked, not the whole it is part of
             return [_clean(part.group(2))]
     whole = _clean(rest)
+    if q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest):
+        whole = _TRAILING.sub("", whole)  # 比上年多争取了多少: 多 says which way, not what
     return [whole] if whole else []
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..extract import to_base
 from ..lists import same_dimension
 from ..matching import MATCH_THRESHOLD, coverage, dimension, item_similarity
 from ..question import Query
@@ -65,6 +66,10 @@ class ArithmeticOps:
                 cite = self._cite(both)
                 return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
                               unit=both.unit, direction=both.direction, citations=[cite])
+        if q.op == "diff" and q.operand_statuses and len(set(q.items)) == 1:
+            stated = self._stated_against_budget(question, q, docs, ranks)
+            if stated is not None:
+                return stated
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             if q.op == "sum" and q.items and not q.count:
@@ -167,6 +172,25 @@ class ArithmeticOps:
                 f"{fmt_decimal(abs(diff))}{unit}")
         return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
                       direction="增加" if diff >= 0 else "减少", citations=cites)
+
+    def _stated_against_budget(self, question: str, q: Query, docs, ranks) -> Answer | None:
+        """The difference from the budget as the report states it (…支出3.1亿元，比年初预算数减少
+        0.4亿元), before computing it from two rows; None when no row of the item says one."""
+        lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "status": "", "operand_statuses": [],
+                      "items": q.items[:1], "attribute": "amount"})
+        for c in self.candidates(q.items[0], lq, docs, ranks)[:3]:
+            f = c.fig
+            if c.score < MATCH_THRESHOLD or f.change_value is None or f.change_start is None \
+                    or f.direction not in ("增加", "减少"):
+                continue
+            if to_base(f.change_value, f.change_unit or "")[1] != dimension(f):
+                continue  # a rate (下降5%) is not the amount asked
+            if not re.search(r"预算", self.index.documents[f.doc].text[f.end:f.change_start]):
+                continue  # the change on last year is not the difference from the budget
+            cite = self._cite(f)
+            return Answer(question, kind="figure", answer=self._describe(f, cite), value=_num(f.change_value),
+                          unit=f.change_unit, direction=f.direction, citations=[cite])
+        return None
 
     def _said_share(self, q: Query, docs, ranks) -> Figure | None:
         """A percentage the report states for the asked share: a % row matching the part
