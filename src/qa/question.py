@@ -302,6 +302,8 @@ _FILLER_WORDS = (
     r"增减|涨跌|升降|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
+# verbs of paying out that open an item phrase (发的惠农补贴); inside or after it they stay (几年一共要发多少)
+_LEADING_VERB = re.compile(r"发|发放|通过|年发")
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
 _FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
 _CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
@@ -607,7 +609,10 @@ def _words(text: str) -> list[str]:
 def _clean(phrase: str) -> str:
     """The phrase without question words: whole filler tokens are dropped, content kept."""
     phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
-    kept = "".join(w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)).strip()
+    words = [w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)]
+    while words and _LEADING_VERB.fullmatch(words[0].strip()):
+        words = words[1:]  # 通过一卡通发的补贴 / 发的惠农补贴: how it was paid, not what
+    kept = "".join(words).strip()
     return re.sub(r"(.{2,})\1", r"\1", kept)  # 卫生健康卫生健康支出 after a synonym rewrite
 
 
