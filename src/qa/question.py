@@ -252,6 +252,8 @@ _PER_HEAD = re.compile(r"平均每(?:一)?(?:个|位|名)?(?P<per>[\u4e00-\u9fff
                        r"(?=大概|大约|能|可以|拿|领|分到|得到|获得|涉及|撬动|发|补|多少|是多少|有多少|[（(，,？?]|$)"
                        r"(?:大概|大约)?(?:能|可以)?(?:拿到|领到|分到|得到|获得|涉及|撬动了?|发了|拿|领)?"
                        r"|人均(?:能|可以)?(?:领|发|得|拿|分)")
+# 还差/还剩/还有多少 … 没(有)完成/花完/用完/支出/拨付: the part of a budget or task not yet done
+_NOT_YET_DONE = re.compile(r"(?:还差|还剩|还有|剩下)多少[^，,。？?]{0,6}?(?:没有?|未)(?:完成|花完|用完|花|支出|拨付|使用|到位)")
 _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有?(使用|支出|拨付|到位|完成|下达|用)|还剩|剩下多少")
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
@@ -539,6 +541,8 @@ def _question_type(rest: str) -> tuple[str, str]:
         return "arithmetic", "surplus"
     if _SHARE.search(rest) and not _RATIO.search(rest):
         return "arithmetic", "share"
+    if _NOT_YET_DONE.search(rest):
+        return "arithmetic", "remaining"  # 还差多少没完成调整预算 / 还剩多少没花完: what is left of it
     if _AGAINST_LAST_YEAR.search(rest) and not _DIFF_WORD.search(rest) and not _COMPARE.search(rest):
         return "change", ""  # 比上年多争取了多少 / 比上年少了多少: the change on last year, asked as an amount
     if (_DIFF.search(rest) and ("比" in rest or _DIFF_WORD.search(rest))) or _AGAINST_BUDGET.search(rest):
@@ -679,7 +683,7 @@ def _items(rest: str, q: Query) -> list[str]:
         whole = _clean(_PER_HEAD.sub(" ", rest))
         return [whole] if whole else []
     if q.op == "remaining":
-        m = _REMAIN.search(rest)
+        m = _NOT_YET_DONE.search(rest) or _REMAIN.search(rest)
         head = _clean(rest[:m.start()]) if m else ""
         return [head] if head else []
     if q.op == "total":

@@ -13,6 +13,8 @@ from ..matching import MATCH_THRESHOLD, coverage, dimension, item_similarity
 from ..question import Query
 from ..records import Answer, Figure
 from .common import (
+    _EXEC,
+    _PLAN,
     _STOCK,
     _FLOW_WORDS,
     _STOCK_WORDS,
@@ -325,6 +327,14 @@ class ArithmeticOps:
             if said.status == "answered":
                 return said
         rows = [c.fig for c in self.candidates(phrase, q, docs, ranks) if c.score >= MATCH_THRESHOLD - 0.1]
+        pair = _budget_and_outturn(rows)
+        if pair is not None:  # 支出预算调整为X，完成Y: what is left of the budget is X - Y
+            plan, done = pair
+            rest = _from_base(remaining(_base(plan), _base(done)), plan.unit)
+            text = (f"{plan.item}预算{plan.value_text}{plan.unit}，完成{done.value_text}{done.unit}，"
+                    f"尚余{fmt_decimal(rest)}{plan.unit}")
+            return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)), unit=plan.unit,
+                          citations=_dedupe([self._cite(plan), self._cite(done)]))
         # amounts (资金还有多少没拨付) or counts (发现问题N个、完成整改M个，还有多少没整改)
         for f in [f for f in rows if _is_money(f) or f.measure == "count"][:3]:
             peers = [g for g in self.rows_by_doc[f.doc] if f.start < g.start < f.sent_end + 80
@@ -340,6 +350,19 @@ class ArithmeticOps:
 
 
 _BALANCE = re.compile(r"余额|结余|结存|剩余")
+
+
+def _budget_and_outturn(rows: list[Figure]) -> tuple[Figure, Figure] | None:
+    """The best row's budget and outturn stated together: one item, year and scope, in one
+    sentence, the budget (预算) larger than the outturn (执行); None when the report says no such pair."""
+    for f in rows[:3]:
+        same = [g for g in rows if g.doc == f.doc and g.item == f.item and g.year == f.year and g.scope == f.scope
+                and g.sent_start == f.sent_start and g.measure == "amount" and _is_money(g)]
+        plans = [g for g in same if g.status in _PLAN]
+        dones = [g for g in same if g.status in _EXEC]
+        if plans and dones and _base(plans[-1]) > _base(dones[-1]):
+            return plans[-1], dones[-1]  # (the last budget said: the adjusted one, 调整为)
+    return None
 
 
 def _per_what(count: Figure) -> str:
