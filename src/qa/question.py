@@ -689,6 +689,11 @@ def _items(rest: str, q: Query) -> list[str]:
     if q.op == "total":
         whole = _clean(_SUM.sub(" ", _COUNTED.sub(" ", rest)))
         return [whole] if whole else []
+    if q.op == "sum":
+        listed = _PAREN_LIST.search(rest)
+        parts = [_clean(p) for p in re.split(r"[、和及]", listed.group(1))] if listed else []
+        if len([p for p in parts if len(p) >= 2]) >= 2:
+            return [p for p in parts if len(p) >= 2]  # 两笔专项（A、B）加起来: the list in parentheses
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
         if q.op == "sum":  # …和C加起来: the sum's word is not part of the last operand (加上 joins two)
             rest = _SUM.sub(lambda m: m.group(0) if m.group(0) == "加上" else " ", rest)
@@ -727,6 +732,8 @@ def _cut_counted(part: str) -> str:
     return part[:m.start()] if m and m.start() >= 2 else part
 
 
+# the operands a question lists in parentheses after naming them together: 两笔专项（A、B）
+_PAREN_LIST = re.compile(r"[(（]([^()（）]{2,}、[^()（）]{2,})[)）]")
 _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
 
 
