@@ -7,7 +7,8 @@
 A superlative (哪一项最大) is asked over a group the report itself lists: one sentence's
 enumeration (教育支出X亿元、科学技术支出Y亿元…), the 其中 children of a total, consecutive
 bullet lines (●/——/一是/（一）…) each with its first amount, or the same item stated under
-sibling headings (一、A管理区 … 二、B管理区 …: the members are the headings). Each group keeps
+sibling headings (一、A管理区 … 二、B管理区 …: the members are the headings), or the same item
+in consecutive lines that each open with their subject (A开发区…：… / B开发区…：…). Each group keeps
 the text that introduces it (the lead clause, the parent, the heading) so that a question can
 find it by its words (BM25 over jieba tokens) and by meaning (the row index's description
 vectors of its members), the way rows.py finds rows. Which member wins is then arithmetic.
@@ -50,7 +51,7 @@ class Group:
     and the words that introduce it."""
 
     doc: str
-    kind: str  # enumeration | children | bullets | paragraphs | sentences | sections
+    kind: str  # enumeration | children | bullets | paragraphs | sentences | sections | subjects
     intro: str  # the lead clause, parent item or heading that opens the list
     members: list[Figure]
     topic: str = ""  # the section topic of the first member
@@ -309,6 +310,54 @@ def section_groups(rows_by_doc: dict[str, list[Figure]], index: "Index | None" =
     return out
 
 
+# a line that opens with its subject and a colon (A开发区2025年预算执行情况：一般公共预算收入X亿元…)
+_SUBJECT_LEAD = re.compile(r"\s*([^：:\n。；;，,]{2,40}?)[：:]")
+_SUBJECT_TAIL = re.compile(r"(?:(?:19|20)\d\d年)?(?:度)?(?:[\u4e00-\u9fff]{0,4}预算)?(?:执行|安排|完成|收支)?(?:情况|概况)?$")
+
+
+def subject_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> list[Group]:
+    """Consecutive lines that each open with their own subject and a colon and then state the same
+    items (A开发区2025年预算执行情况：一般公共预算收入X亿元… / B开发区…：一般公共预算收入Y亿元…):
+    for each item stated in two or more of them, a list whose members are named by the subjects,
+    introduced by the line before the run and the item."""
+    out = []
+    for doc, rows in rows_by_doc.items():
+        text = index.documents[doc].text
+        by_line: dict[int, list[Figure]] = defaultdict(list)
+        for f in rows:
+            if _listable(f):
+                by_line[text.rfind("\n", 0, f.start) + 1].append(f)
+        runs: list[list[tuple[str, list[Figure]]]] = []
+        prev_end = -2
+        for line in sorted(by_line):
+            m = _SUBJECT_LEAD.match(text, line)
+            subject = _SUBJECT_TAIL.sub("", m.group(1)).strip() if m else ""
+            if len(subject) < 2 or by_line[line][0].start < m.end():
+                prev_end = -2
+                continue
+            if line != prev_end + 1 or not runs:
+                runs.append([])
+            runs[-1].append((subject, by_line[line]))
+            end = text.find("\n", line)
+            prev_end = len(text) if end < 0 else end
+        for run in runs:
+            if len(run) < 2:
+                continue
+            keyed: dict[tuple, dict[str, Figure]] = defaultdict(dict)
+            for subject, figs in run:
+                for f in figs:
+                    keyed[(f.item, dimension(f), f.status, f.year)].setdefault(subject, f)
+            first = run[0][1][0]
+            line = text.rfind("\n", 0, first.start) + 1
+            head = text.rfind("\n", 0, max(line - 1, 0)) + 1
+            lead = _lead(text, head, max(line - 1, head))
+            for key, named in keyed.items():
+                if len(named) >= 2:
+                    members = [replace(f, item=subject) for subject, f in named.items()]
+                    out.append(Group(doc, "subjects", f"{lead} {key[0]}", members, key[0]))
+    return out
+
+
 def _strip_topic(heading: str) -> str:
     return section_topic(heading)
 
@@ -319,7 +368,7 @@ def build_groups(index: "Index", finder: "GroupFinder") -> list[Group]:
     groups = (enumeration_groups(index, finder) + children_groups(index, finder.rows_by_doc)
               + bullet_groups(index, finder) + paragraph_groups(index, finder.rows_by_doc)
               + sentence_groups(index, finder.rows_by_doc)
-              + section_groups(finder.rows_by_doc, index))
+              + section_groups(finder.rows_by_doc, index) + subject_groups(index, finder.rows_by_doc))
     by_span = {(f.doc, f.start): i for i, f in enumerate(index.figures)}
     for g in groups:
         g.rows = [pos.get(id(f), by_span.get((f.doc, f.start), -1)) for f in g.members]

@@ -51,8 +51,8 @@ def _strip_leading(s: str) -> str:
             if s.startswith(w) and len(s) > len(w) and s[len(w)] not in "性型":
                 if any(s.startswith(k) and len(k) > len(w) for k in keep):
                     continue  # 共享“四税收入” is not 共 + 享…
-                if w == "加上" and s.startswith(("年", "级"), 2):
-                    w = "加"  # 加上级转移支付 / 加上年结转: 加 + 上级…, 加 + 上年…
+                if w == "加上" and s.startswith(("年", "级", "解"), 2):
+                    w = "加"  # 加上级转移支付 / 加上年结转 / 加上解支出: 加 + 上级…, 上年…, 上解…
                 s, changed = s[len(w):], True
                 break
     return s
@@ -226,7 +226,7 @@ def _noun_phrase(s: str) -> str:
     if k > 0 and len(s) - k > 3:
         # 地方收入加上上划中央收入X万元: the figure is what is added; 加上年结转 is 加 + 上年结转,
         # 加上级转移支付 is 加 + 上级转移支付
-        s = s[k + 1:] if s.startswith(("年", "级"), k + 2) else s[k + 2:]
+        s = s[k + 1:] if s.startswith(("年", "级", "解"), k + 2) else s[k + 2:]
     s = _cut_at_verbs(s)
     for v in _words("items.verbs"):
         rest = s[len(v) + 1:]
