@@ -446,7 +446,7 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
             q.by = "decline"
         elif _GROWTH_MOST.search(rest):
             q.by = "change"
-    if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快", rest):
+    if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快|(?:涨|升|增|长)得(?:更)?快", rest):
         q.by = "change"
     elif q.qtype == "compare" and re.search(r"降得|降幅|下降|跌得|减少得", rest):
         q.by = "decline"
@@ -809,5 +809,6 @@ def _share_head(parts: list[str]) -> list[str]:
     if not m:
         return parts
     head = m.group(1)
-    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入)$", p) else p + head
+    # (a Latin name — GDP — is whole: 收入 does not join it)
+    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入)$|[A-Za-z]", p) else p + head
             for p in parts]
