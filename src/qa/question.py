@@ -258,6 +258,8 @@ _REMAIN = re.compile(r"还有多少|还剩多少|剩余多少|多少(还)?没有
 # "A离/距离B还有多少(空间)/还差多少": the gap B - A
 _GAP = re.compile(r"(离|距离|距)(.{1,20}?)(还有|还差|还剩|差|有)(多少|多大)")
 # "B里/中/当中 A 占多少": A's share of B
+# a change asked as an amount (多了多少亿元, 增加多少万元), not as a rate
+_AMOUNT_CHANGE_ASKED = re.compile(r"(?:增加|减少|多|少)了?多少(?:亿|万|元)|(?:增加|减少)了?多少(?!%|个百分点)")
 _AGAINST_LAST_YEAR = re.compile(r"(?:比|较)(?:上年|去年|上一年)(?:同期)?(?:多|少|增加|减少)")
 # 收入比年初预算增加了多少: set against the budget, a difference of statuses, not a change on last year
 _AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整后预算|计划)(?:数)?(?:增加|减少|多|少|超|高|低)")
@@ -439,6 +441,9 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
     two_years = len(set(year_list)) >= 2
     if (len(set(scopes)) >= 2 or two_years) and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
         q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多 / 2025年和2026年哪个多
+    if q.qtype == "change" and two_years and re.search(r"比\s*(?:(?:19|20)\d\d\s*年)?", rest) \
+            and _AMOUNT_CHANGE_ASKED.search(rest):
+        q.qtype, q.op = "arithmetic", "diff"  # 2025年比2021年多了多少亿元: the two years' levels apart
     q.attribute = _attribute(rest, q.qtype)
     if q.qtype == "superlative":
         q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"

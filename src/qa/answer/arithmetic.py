@@ -69,9 +69,16 @@ class ArithmeticOps:
                 return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
                               unit=both.unit, direction=both.direction, citations=[cite])
         if q.op == "diff" and q.operand_statuses and len(set(q.items)) == 1:
-            stated = self._stated_against_budget(question, q, docs, ranks)
+            stated = self._stated_difference(question, q, docs, ranks, r"预算")
             if stated is not None:
                 return stated
+        if q.op == "diff" and len(set(q.operand_years)) == 2 and len(set(q.items)) == 1:
+            later, earlier = sorted(q.operand_years, reverse=True)
+            if later - earlier == 1:  # 2025年比2024年多了多少: as the report states the year's change
+                stated = self._stated_difference(question, Query(**{**q.__dict__, "years": [later]}), docs, ranks,
+                                                 rf"{earlier}年|上年|去年|同比")
+                if stated is not None:
+                    return stated
         picked = self._operands(q, docs, ranks)
         if isinstance(picked, str):
             if q.op == "sum" and q.items and not q.count:
@@ -175,11 +182,12 @@ class ArithmeticOps:
         return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)), unit=unit,
                       direction="增加" if diff >= 0 else "减少", citations=cites)
 
-    def _stated_against_budget(self, question: str, q: Query, docs, ranks) -> Answer | None:
-        """The difference from the budget as the report states it (…支出3.1亿元，比年初预算数减少
-        0.4亿元), before computing it from two rows; None when no row of the item says one."""
+    def _stated_difference(self, question: str, q: Query, docs, ranks, baseline: str) -> Answer | None:
+        """The difference as the report states it (…支出3.1亿元，比年初预算数减少0.4亿元; 余额X，较
+        2024年增加Y) before it is computed from two rows: a row of the item whose change is an
+        amount against the `baseline` words (regex); None when no row says one."""
         lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "status": "", "operand_statuses": [],
-                      "items": q.items[:1], "attribute": "amount"})
+                      "operand_years": [], "items": q.items[:1], "attribute": "amount"})
         for c in self.candidates(q.items[0], lq, docs, ranks)[:3]:
             f = c.fig
             if c.score < MATCH_THRESHOLD or f.change_value is None or f.change_start is None \
@@ -187,8 +195,8 @@ class ArithmeticOps:
                 continue
             if to_base(f.change_value, f.change_unit or "")[1] != dimension(f):
                 continue  # a rate (下降5%) is not the amount asked
-            if not re.search(r"预算", self.index.documents[f.doc].text[f.end:f.change_start]):
-                continue  # the change on last year is not the difference from the budget
+            if not re.search(baseline, self.index.documents[f.doc].text[f.end:f.change_start]):
+                continue  # (the change on last year is not the difference from the budget, nor the reverse)
             cite = self._cite(f)
             return Answer(question, kind="figure", answer=self._describe(f, cite), value=_num(f.change_value),
                           unit=f.change_unit, direction=f.direction, citations=[cite])

@@ -5,12 +5,13 @@ through `self`."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..candidates import Candidate, RowScorer, candidate_rows
 from ..extract import to_base
 from ..matching import MATCH_THRESHOLD, dimension
 from ..question import Query
-from ..records import Answer
+from ..records import Answer, Figure
 from .common import (
     _AMOUNT_CHANGE,
     _CHANGE_ITEM,
@@ -40,6 +41,7 @@ class LookupOps:
             before = self._level_before(question, q, phrase, docs, ranks)
             return before if before is not None else self._not_found(question, q, phrase, docs, ranks)
         rows, reranked = self._reranked(phrase, q, docs, ranks, rows)
+        rows = _most_precise_first(rows, self.candidates(phrase, q, docs, ranks))
         ans = self._lookup_answer(question, q, phrase, rows)
         if reranked:
             ans.trace = {"reranked": reranked}
@@ -147,3 +149,29 @@ class LookupOps:
         trace["candidates"] = [_candidate_trace(self, c) for c in cands[:5]]
         trace["excluded"] = [{**_row_trace(self, f), "constraint": why} for f, why in excluded[:10]]
         return cands
+
+
+def _most_precise_first(rows: list[Scored], candidates: list[Scored]) -> list[Scored]:
+    """The same figure stated twice (全市一般公共预算支出2,513,403万元 in the accounts, 251.34亿元 in
+    the five-year review): the more precise statement (among the candidates the constraints allow)
+    first, when both are of one item and scope, of one year or one undated, and the rounder one is
+    the precise one rounded."""
+    if not rows:
+        return rows
+    top = rows[0].fig
+    for r in candidates[:8]:
+        f = r.fig
+        if (f.doc, f.item, f.scope, f.measure) != (top.doc, top.item, top.scope, top.measure) \
+                or None not in (f.year, top.year) and f.year != top.year:
+            continue
+        a, b = _base(top), _base(f)
+        if a == b or not a or not b or to_base(Decimal(1), top.unit)[1] != to_base(Decimal(1), f.unit)[1]:
+            continue
+        step = to_base(Decimal(1).scaleb(top.value.as_tuple().exponent), top.unit)[0]  # top's last digit
+        if abs(a - b) * 2 <= step and _digits(f) > _digits(top):
+            return [Scored(f, rows[0].score)] + [x for x in rows if x.fig is not f]
+    return rows
+
+
+def _digits(f: Figure) -> int:
+    return len(f.value.normalize().as_tuple().digits)

@@ -159,6 +159,9 @@ class RowSearch:
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
         elif q.years and len(q.years) == 1 and "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]:
             return "year"  # 年均增长N%: an average over years, not the asked year's growth
+        elif q.years and len(q.years) == 1 and q.attribute == "change" and f.change_end is not None \
+                and "年均" in doc.text[f.end:f.change_end]:
+            return "year"  # …增加至2025年的Y亿元，年均增长N%: the level is the year's, the change is not
         if _scope_conflict(q.scope, f):
             return "scope"
         if _status_conflict(q.status, f):

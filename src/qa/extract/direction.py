@@ -77,6 +77,8 @@ _COMPARED_TO = re.compile(r"(?:较|比)(?:[0-9]{4}年|上年同期|上年|去年
 def _old_to_new_re(bare: bool = False) -> re.Pattern[str]:
     """The words between an old and a new level: (部门)提高到 / 增加至 / 调整为 (`bare`: no noun)."""
     verbs = "|".join(re.escape(w) for w in _words("changes.old_to_new_verbs"))
-    return re.compile(("" if bare else r"[\u4e00-\u9fff]{0,4}?") + "(?:" + verbs + r")(?:到|至|为)")
+    # (从2021年的X亿元增长到2025年的Y亿元: the new level's year may stand between)
+    return re.compile(("" if bare else r"[\u4e00-\u9fff]{0,4}?") + "(?:" + verbs + r")(?:到|至|为)"
+                      + r"(?:(?:19|20)\d\d年(?:末|底)?的?)?")
 
 

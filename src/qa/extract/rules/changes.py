@@ -208,10 +208,14 @@ def old_to_new(s: Sentence, c: Cand) -> bool:
     cut = re.search(r"[从由][^从由]{1,8}$", old.item)
     if cut and cut.start() >= 2 and not old.item[cut.start() + 1:].startswith("于"):
         old.item = old.item[: cut.start()]
-    old.qualifier, old.baseline = "原", True
-    row.from_pos = ostart + fm[-1].start()
+    between = t[old.m.end:c.m.start]
+    own_year = re.search(r"(?:19|20)\d\d年", between)
+    old.qualifier, old.baseline = ("" if own_year else "原"), True
+    if not own_year:  # (从2021年的X增长到2025年的Y: Y is dated by its own year, X is not its former value)
+        row.from_pos = ostart + fm[-1].start()
     row.kind, row.measure = old.kind, old.measure
-    if not c.item or c.item == named or _is_generic(c.item):
+    verb_only = re.fullmatch("|".join(map(re.escape, _lexicon().lex["changes.old_to_new_verbs"])), c.item or "")
+    if not c.item or c.item == named or _is_generic(c.item) or verb_only:
         c.item = old.item
     c.touched.append(old)
     return True
