@@ -52,7 +52,18 @@ class RowSearch:
 
     def candidates(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int],
                    strict: bool = True) -> list[Scored]:
-        """Rows whose item matches `phrase` and that do not contradict the question, best first."""
+        """Rows whose item matches `phrase` and that do not contradict the question, best first.
+        (Remembered for the question being answered: its operations ask the same search again.)"""
+        key = (phrase, tuple(docs) if docs else None, strict, repr(sorted(q.__dict__.items())))
+        memo = getattr(self, "_candidates_memo", None)
+        if memo is None or memo[0] is not ranks:
+            memo = self._candidates_memo = (ranks, {})
+        if key not in memo[1]:
+            memo[1][key] = self._candidates(phrase, q, docs, ranks, strict)
+        return list(memo[1][key])
+
+    def _candidates(self, phrase: str, q: Query, docs: list[str] | None, ranks: dict[str, int],
+                    strict: bool) -> list[Scored]:
         searched = [d for d in docs if d in self.bigram_rows] if docs else list(self.bigram_rows)
         ids: set[int] = set()
         for v in variants(phrase):
