@@ -308,6 +308,8 @@ _FILLER_WORDS = (
 )
 # verbs of paying out that open an item phrase (发的惠农补贴); inside or after it they stay (几年一共要发多少)
 _LEADING_VERB = re.compile(r"发|发放|通过|年发")
+# verbs jieba leaves as tokens of their own after the item (定了, 用掉了, 花掉了)
+_TRAILING_VERBS = frozenset(("定", "定为", "用", "掉", "用掉", "花掉", "用完", "花完"))
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
 _FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
 _CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
@@ -621,6 +623,8 @@ def _clean(phrase: str) -> str:
     words = [w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)]
     while words and _LEADING_VERB.fullmatch(words[0].strip()):
         words = words[1:]  # 通过一卡通发的补贴 / 发的惠农补贴: how it was paid, not what
+    while words and words[-1].strip() in _TRAILING_VERBS:
+        words = words[:-1]  # 赤字规模定了多少 / 预备费用掉了多少: what was done with it, not what
     kept = "".join(words).strip()
     return re.sub(r"(.{2,})\1", r"\1", kept)  # 卫生健康卫生健康支出 after a synonym rewrite
 

@@ -7,8 +7,35 @@ import re
 
 from ..lexicon import _lexicon, _words
 from ..nouns import _budget_stem, _object_before_verbs, _purpose_after
-from ..phrases import _is_bare, _is_generic, _remove_status, _strip_leading, _strip_trailing
+from ..phrases import _is_bare, _is_generic, _remove_status, _scope_re, _strip_leading, _strip_trailing
 from ..registry import Cand, Row, Sentence, base_for, rule
+
+
+# a numbered heading line (4．市级预备费 / （三）人才发展专项资金) whose words end as an item's name
+_ITEM_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*"
+                           r"([\u4e00-\u9fff“”]{2,16}(?:费|资金|支出|补助|经费|基金|补贴|债券|专项))\s*$")
+
+
+@rule("generic.heading_item", 184, examples=("4．市级预备费\n安排资金5，000万元，主要用于预算执行中难以预见的开支。",))
+def heading_item(s: Sentence, c: Cand) -> bool:
+    """4．市级预备费 / 安排资金X万元，主要用于…: the first generic sum of the lines under a heading
+    that names an item is that item; what it is used for only describes it."""
+    if s.rows or c.row.kind != "level" or c.row.measure not in ("", "amount"):
+        return False
+    if not (c.item and _is_generic(c.item) and not _is_bare(c.item)) and not (
+            not c.item and any(v in c.info.get("verb", "") for v in _words("generic.funding_verbs"))):
+        return False
+    line = s.t.rfind("\n", 0, s.a) + 1
+    if s.t[line:s.a].strip():
+        return False  # (not the line's first sentence)
+    above = s.t[s.t.rfind("\n", 0, max(line - 1, 0)) + 1:max(line - 1, 0)]
+    m = _ITEM_HEADING.fullmatch(above)
+    if not m:
+        return False
+    item = m.group(1).strip("“”")
+    scope = _scope_re().match(item)  # 市级预备费: the scope is the row's, the item 预备费
+    c.item = item[scope.end():] if scope and len(item) - scope.end() >= 2 else item
+    return True
 
 
 @rule("generic.topic_sentence", 185, examples=("助力重点生态保护修复。省级筹集17.37亿元，推动森林生态保护补偿。",))
