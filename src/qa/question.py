@@ -171,10 +171,14 @@ LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县
 # after 对/向/给 a word for a level names who receives (市对县区转移支付): the extractor's word list,
 # read from its file (importing qa.extract for it would load the whole extractor, ~0.1 s, into every
 # question's start-up)
-_NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in
-                     json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))["context"]["scope_not_after"])
-_SCOPE = re.compile(rf"(全[市县州省区盟旗国]|{_NOT_AFTER}(?:{_LOWER_SCOPE}|[市县州省区]本级|本级|[市县州省]级))")
-SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级"}
+_FIGURE_CONTEXT = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))["context"]
+_NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in _FIGURE_CONTEXT["scope_not_after"])
+# 市县两级 (the city and its counties together) is the whole place: the extractor's word, same value
+_BOTH_LEVELS = {w: v for w, v in _FIGURE_CONTEXT["scope_canonical"].items() if w.endswith("两级")}
+# (地方一般公共预算本级收入: 本级 after 预算 is part of an item's name, not a scope)
+_SCOPE = re.compile(rf"({'|'.join(map(re.escape, _BOTH_LEVELS))}|全[市县州省区盟旗国]|"
+                    rf"{_NOT_AFTER}(?:{_LOWER_SCOPE}|[市县州省区]本级|(?<!预算)本级|[市县州省]级))")
+SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级", **_BOTH_LEVELS}
 
 
 def canonical_scope(word: str) -> str:
@@ -818,6 +822,7 @@ def _share_head(parts: list[str]) -> list[str]:
     if not m:
         return parts
     head = m.group(1)
-    # (a Latin name — GDP — is whole: 收入 does not join it)
-    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入)$|[A-Za-z]", p) else p + head
-            for p in parts]
+    # (a Latin name — GDP — and a noun that is an item by itself — 赤字, 债务 — are whole: 支出 does
+    # not join them)
+    return [p if p.endswith(head) or re.search(r"(支出|收入|资金|债券|余额|经费|补助|投入|赤字|债务|限额)$|[A-Za-z]", p)
+            else p + head for p in parts]
