@@ -276,3 +276,14 @@ def test_answers_come_from_the_named_place_or_say_what_is_missing(shared_engine)
     assert elsewhere.status == "abstained" and "湛江市" in elsewhere.answer  # lists the indexed places
     default = shared_engine.ask("2025年教育支出是多少", place="湛江")
     assert default.status == "answered" and default.citations[0].doc == "2025_zhanjiang_city_budget_report"
+
+
+
+def test_a_year_asked_of_two_reports_gets_the_later_outturn_not_the_earlier_target(shared_engine):
+    # the 2022 work report sets 2022's target (城镇新增就业1100万人以上); the 2023 one reports what
+    # 2022 did (1206万人): with no status asked, the outturn (status_default across routed reports)
+    ans = shared_engine.ask("2022年全国城镇新增就业多少人？")
+    assert ans.status == "answered" and ans.value == 1206 and ans.unit == "万人", ans.answer
+    assert ans.citations[0].doc == "2023_national_gov_work_report"
+    target = shared_engine.ask("2022年政府工作报告提出的2022年城镇新增就业预期目标是多少？")
+    assert target.status == "answered" and target.value == 1100, target.answer

@@ -173,19 +173,22 @@ def _question_ranks(cands: list[Candidate], english: bool) -> None:
 
 def _outturn_by_default(cands: list[Candidate], q: "Query", excluded: list) -> list[Candidate]:
     """Constraint `status_default`: a question that names no status (收了多少, how much did … collect)
-    asks what happened, so a plan row is dropped when the same report states the outturn of the same
-    item, year and scope (年初预算X亿元，实际完成Y亿元 → Y). A plan with no outturn beside it (next
-    year's budget) stays."""
+    asks what happened, so a plan row is dropped when a routed report states the outturn of the same
+    item, year and scope (年初预算X亿元，实际完成Y亿元 → Y; last year's work report's target for 2023
+    against this year's report of what 2023 did). A plan with no outturn anywhere (next year's budget)
+    stays."""
     if q.status:
         return cands
-    outturns = {(c.fig.doc, c.fig.item, c.fig.year, c.fig.scope) for c in cands if c.fig.status in _EXEC}
-    keep = []
-    for c in cands:
-        if c.fig.status in _PLAN and (c.fig.doc, c.fig.item, c.fig.year, c.fig.scope) in outturns:
-            excluded.append((c.fig, "status_default"))
-        else:
-            keep.append(c)
+    keep = outturn_by_default(cands)
+    excluded.extend((c.fig, "status_default") for c in cands if c not in keep)
     return keep
+
+
+def outturn_by_default(rows: list) -> list:
+    """`rows` (anything with a `.fig`) without the plan rows whose item, year and scope has an
+    outturn row among them (the constraint status_default, for a question that names no status)."""
+    outturns = {(r.fig.item, r.fig.year, r.fig.scope) for r in rows if r.fig.status in _EXEC}
+    return [r for r in rows if not (r.fig.status in _PLAN and (r.fig.item, r.fig.year, r.fig.scope) in outturns)]
 
 
 def _whole_scope(scope: str | None) -> bool:

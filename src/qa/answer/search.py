@@ -21,6 +21,7 @@ from ..matching import (
     same_kind,
 )
 from ..question import Query, distinct_names, scope_words, variants
+from ..candidates import outturn_by_default
 from ..records import Figure
 from ..rows import section_topic
 from .common import (
@@ -102,6 +103,8 @@ class RowSearch:
             s += self._context_bonus(q, f, ranks)
             out.append(Scored(f, s))
         out.sort(key=lambda x: (-x.score, x.fig.doc, x.fig.start))
+        if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
+            out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
 
     def _narrower_asked(self, phrase: str, f: Figure, i: int) -> bool:
