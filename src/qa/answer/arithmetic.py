@@ -183,7 +183,7 @@ class ArithmeticOps:
                       direction="增加" if diff >= 0 else "减少", citations=cites)
 
     def _stated_difference(self, question: str, q: Query, docs, ranks, baseline: str) -> Answer | None:
-        """The difference as the report states it (…支出3.1亿元，比年初预算数减少0.4亿元; 余额X，较
+        """The difference as the report states it (…支出X亿元，比年初预算数减少Y亿元; 余额X，较
         2024年增加Y) before it is computed from two rows: a row of the item whose change is an
         amount against the `baseline` words (regex); None when no row says one."""
         lq = Query(**{**q.__dict__, "qtype": "lookup", "op": "", "status": "", "operand_statuses": [],

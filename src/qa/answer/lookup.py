@@ -152,7 +152,7 @@ class LookupOps:
 
 
 def _most_precise_first(rows: list[Scored], candidates: list[Scored]) -> list[Scored]:
-    """The same figure stated twice (全市一般公共预算支出2,513,403万元 in the accounts, 251.34亿元 in
+    """The same figure stated twice (全市一般公共预算支出X万元 in the accounts, the same in 亿元 rounded in
     the five-year review): the more precise statement (among the candidates the constraints allow)
     first, when both are of one item and scope, of one year or one undated, and the rounder one is
     the precise one rounded."""

@@ -159,7 +159,7 @@ CONTEXT_RULES = {
     "context.scope_paragraph": "全县一般公共预算收入12.63亿元。教育支出5.23亿元。",
     "context.scope_heading": "一、全县预算执行情况\n一般公共预算收入12.63亿元。\n",
     "context.status_words": "全县一般公共预算支出完成45.37亿元，完成预算数48.0亿元的94.4%。",
-    "context.status_own_verb": "全市政府性基金预算收入年初预算为50.2亿元，完成46.8亿元。",
+    "context.status_own_verb": "全市政府性基金预算收入年初预算为47.34亿元，完成43.29亿元。",
     "context.status_lead": "全县一般公共预算收入预计完成12.63亿元。",
     "context.status_paragraph": "全县一般公共预算收入预计完成12.63亿元。教育支出5.23亿元。",
     "context.status_heading": "一、2025年预算执行情况\n全市一般公共预算收入20.177亿元。\n",

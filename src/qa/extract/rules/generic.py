@@ -16,7 +16,7 @@ _ITEM_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、是]|[�
                            r"([\u4e00-\u9fff“”]{2,16}(?:费|资金|支出|补助|经费|基金|补贴|债券|专项))\s*$")
 
 
-@rule("generic.heading_item", 184, examples=("4．市级预备费\n安排资金5，000万元，主要用于预算执行中难以预见的开支。",))
+@rule("generic.heading_item", 184, examples=("4．市级预备费\n安排资金0.57亿元，主要用于预算执行中难以预见的开支。",))
 def heading_item(s: Sentence, c: Cand) -> bool:
     """4．市级预备费 / 安排资金X万元，主要用于…: the first generic sum of the lines under a heading
     that names an item is that item; what it is used for only describes it."""
