@@ -799,7 +799,15 @@ def _listed(rest: str) -> list[str]:
         first, sep, others = body.partition("、")
         if "的" in first and len(first) - first.rfind("的") > 2:
             body = first[first.rfind("的") + 1:] + sep + others  # 全市一般公共预算的A、B: A, not the subject
-        parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", p))) for p in body.split("、")]
+        raw = body.split("、")
+        counted = _COUNTED.search(rest)
+        if len(raw) >= 2 and "和" in raw[-1] and not _named_with_and(raw[-1]):
+            # A、B、C和D: the last 和 joins two members — unless it is inside a name (社会保障和就业, the
+            # vocabulary's; 居家和社区养老: a short left side) or the question counts the members already
+            left, _, right = raw[-1].rpartition("和")
+            if len(_clean(left)) >= 4 and not (counted and _chinese_number(counted.group(1)) <= len(raw)):
+                raw = raw[:-1] + [left, right]
+        parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", p))) for p in raw]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             tail = re.search(r"(支出|收入|资金|债券|税)", rest[listed.end():])
@@ -810,6 +818,11 @@ def _listed(rest: str) -> list[str]:
             tail = re.search(r"(收入|支出)", after)
             return [m + (tail.group(1) if tail else "") for m in members]
     return []
+
+
+def _named_with_and(phrase: str) -> bool:
+    """Whether the phrase holds a name that itself says 和 (社会保障和就业), by the vocabulary."""
+    return any("和" in name and name in phrase for group in vocabulary().groups for name in group)
 
 
 def _group_phrase(rest: str) -> str:
