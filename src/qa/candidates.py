@@ -180,7 +180,8 @@ def _outturn_by_default(cands: list[Candidate], q: "Query", excluded: list) -> l
     if q.status:
         return cands
     keep = outturn_by_default(cands)
-    excluded.extend((c.fig, "status_default") for c in cands if c not in keep)
+    kept = {id(c) for c in keep}
+    excluded.extend((c.fig, "status_default") for c in cands if id(c) not in kept)
     return keep
 
 

@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Callable
 
 from .index import Index
-from .matching import MATCH_THRESHOLD, coverage, dimension, item_similarity
+from .matching import MATCH_THRESHOLD, chars_shared, coverage, dimension, item_similarity
 from .question import Query
 from .records import Chunk, Figure
 
@@ -351,15 +351,10 @@ def _assign(names: list[str], pool: list[Figure], said_before: Callable[[Figure]
         if i in picked:
             continue
         left = [f for f in pool if f not in picked.values()]
-        scored = sorted(((_chars_shared(name, f.item + said_before(f)), f) for f in left),
+        scored = sorted(((chars_shared(name, f.item + said_before(f)), f) for f in left),
                         key=lambda t: t[0], reverse=True)
         if not scored or scored[0][0] < 0.5 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
             return None
         picked[i] = scored[0][1]
     return [picked[i] for i in range(len(names))]
 
-
-def _chars_shared(name: str, text: str) -> float:
-    """Share of the name's characters found anywhere in the text."""
-    chars = set(name)
-    return len(chars & set(text)) / len(chars) if chars else 0.0

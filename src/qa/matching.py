@@ -71,6 +71,12 @@ def coverage(a: str, b: str) -> float:
     return sum(covered) / len(a)
 
 
+def chars_shared(a: str, b: str) -> float:
+    """Share of a's distinct characters found anywhere in b (治水 in 水污染防治: 1.0), in any order."""
+    chars = set(a)
+    return len(chars & set(b)) / len(chars) if chars else 0.0
+
+
 def item_similarity(phrase: str, item: str, kind: bool = True) -> float:
     """How well a question's item phrase names a row's item, 0..1 (synonyms considered).
     `kind`: hold the row to the kind the phrase ends in (…支出 needs a spending row)."""

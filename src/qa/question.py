@@ -285,8 +285,6 @@ _SPAN = re.compile(r"“?(十[一二三四五六七八九]五)”?(?:期间|时�
 _WHY = re.compile(r"为什么|为何|什么原因|原因是什么|原因何在|怎么会")
 _CHANGE_ASKED = re.compile(r"增减|升降|涨跌|比上年|同比|较上年|比去年|增长了?多少|增加了?多少|减少了?多少|下降了?多少|降了多少|降低了?多少|升了多少|增幅|增速|降幅|变化|变动|"
                            r"提高了?多少|提升了?多少|上调了?多少|多了多少|少了多少|提了多少|涨了多少")
-# the first clause asks an amount (how much, read from English, is 多少 too)
-_AMOUNT_FIRST = re.compile(r"多少")
 _AMOUNT_TOO = re.compile(r"是多少|有多少|多少钱|金额|规模|总额|收入多少|支出多少|多少亿|多少万")
 _RATIO = re.compile(r"完成率|完成了?预算的|为预算的|预算的百分之|支付进度|执行进度|进度")
 _STANDARD = re.compile(r"标准|水平")
@@ -579,7 +577,7 @@ def _question_type(rest: str) -> tuple[str, str]:
     if _TO_LEVEL.search(rest):
         return "lookup", ""  # 提高到多少 asks the new level, not the change
     clauses = [c for c in re.split(r"[,，;；]", rest) if c.strip()]
-    if len(clauses) >= 2 and _AMOUNT_FIRST.search(clauses[0]) and not _CHANGE.search(clauses[0]) \
+    if len(clauses) >= 2 and "多少" in clauses[0] and not _CHANGE.search(clauses[0]) \
             and any(_CHANGE.search(c) for c in clauses[1:]):
         return "lookup", ""  # X是多少，增长了多少: the amount is asked first; its change is said beside it
     if _CHANGE.search(rest) and (not _AMOUNT_TOO.search(rest) or _CHANGE_ASKED.search(rest)):

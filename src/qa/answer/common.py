@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..candidates import Candidate
 from ..figures import to_base
-from ..matching import MATCH_THRESHOLD, coverage, dimension
+from ..matching import MATCH_THRESHOLD, chars_shared, coverage, dimension
 from ..question import (LOWER_SCOPE, ONE_MONTH, SCOPE_ALIAS, Query, lower_scope_spelling, scope_level,
                         vocabulary)
 from ..records import Answer, Citation, Figure
@@ -242,8 +242,7 @@ def _winner_name(q: Query, members: list[Figure], win: Figure, named: str | None
     if asked in win.item or core in win.item and len(core) >= 2:
         return asked if asked in win.item else core
     # (治水 for 水污染防治: the report's name says it in other words, so the report's name)
-    said_otherwise = len(set(core) & set(win.item)) * 2 >= len(set(core))
-    return core if coverage(core, win.item) < 0.5 and not said_otherwise else win.item
+    return core if coverage(core, win.item) < 0.5 and chars_shared(core, win.item) < 0.5 else win.item
 
 
 def _route_trace(q: Query, docs: list[str] | None, why: str) -> dict:

@@ -165,7 +165,7 @@ def _most_precise_first(rows: list[Scored], candidates: list[Scored]) -> list[Sc
                 or None not in (f.year, top.year) and f.year != top.year:
             continue
         a, b = _base(top), _base(f)
-        if a == b or not a or not b or to_base(Decimal(1), top.unit)[1] != to_base(Decimal(1), f.unit)[1]:
+        if a == b or not a or not b or dimension(f) != dimension(top):
             continue
         step = to_base(Decimal(1).scaleb(top.value.as_tuple().exponent), top.unit)[0]  # top's last digit
         if abs(a - b) * 2 <= step and _digits(f) > _digits(top):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import defaultdict
 
 from ..matching import (
@@ -48,6 +49,9 @@ from .common import (
 )
 
 
+_MEMO = threading.local()
+
+
 class RowSearch:
     """Row search: the rows that may be the asked item, scored by how well their item or clause says"""
 
@@ -56,9 +60,10 @@ class RowSearch:
         """Rows whose item matches `phrase` and that do not contradict the question, best first.
         (Remembered for the question being answered: its operations ask the same search again.)"""
         key = (phrase, tuple(docs) if docs else None, strict, repr(sorted(q.__dict__.items())))
-        memo = getattr(self, "_candidates_memo", None)
+        # one memo per thread (the app answers several people at once), kept for one question: its ranks
+        memo = getattr(_MEMO, "candidates", None)
         if memo is None or memo[0] is not ranks:
-            memo = self._candidates_memo = (ranks, {})
+            memo = _MEMO.candidates = (ranks, {})
         if key not in memo[1]:
             memo[1][key] = self._candidates(phrase, q, docs, ranks, strict)
         return list(memo[1][key])
@@ -318,4 +323,3 @@ def _scope_said_before(scope: str, f: Figure, text: str, lines_up: int = 3) -> b
         end = start - 1
         start = text.rfind("\n", 0, end) + 1
     return False
-

@@ -81,8 +81,9 @@ _CLAUSE_END = re.compile(r"[，,；;。]")
 def _own_verb_status(lead: str) -> str:
     """…收入年初预算为X万元，完成Y万元: a bare 完成/实现 opening the figure's own clause makes it
     the outturn; the budget word of the clause before names the figure before, not this one."""
-    clause = _CLAUSE_END.split(lead)[-1].strip()
-    if len(_CLAUSE_END.split(lead)) < 2 or _status_in(clause):
+    clauses = _CLAUSE_END.split(lead)
+    clause = clauses[-1].strip()
+    if len(clauses) < 2 or _status_in(clause):
         return ""
     lex = _lexicon().lex
     return next((lex["context.status_cues"][w] for w in ("完成", "实现")
@@ -253,8 +254,8 @@ def figure_context(t: str, a: int, r, rows: list, para: Paragraph, sec, doc_year
     lead_scopes = _scope_matches(_STATUS_SKIP.sub("", lead))
     scope = _first([("words", r.scope), ("lead", lead_scopes[-1][2] if lead_scopes else ""),
                     ("paragraph", para.scope), ("heading", sec.scope)], rules, "scope")
-    status = _first([("words", r.status), ("own_verb", _own_verb_status(lead)), ("lead", _status_in(lead)), ("paragraph", para.status),
-                     ("heading", sec.status)], rules, "status")
+    status = _first([("words", r.status), ("own_verb", _own_verb_status(lead)), ("lead", _status_in(lead)),
+                     ("paragraph", para.status), ("heading", sec.status)], rules, "status")
     if r.kind == "level" and not r.scope_only and not r.baseline and r.depth == 0:
         if not ps or _heads_clause(lead, ps[-1]):
             para.period = period
