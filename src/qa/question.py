@@ -314,6 +314,8 @@ _LEADING_VERB = re.compile(r"发|发放|通过|年发")
 _TRAILING_VERBS = frozenset(("定", "定为", "用", "掉", "用掉", "花掉", "用完", "花完"))
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
 _FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
+# one-character question words a guessed word may swallow (额是, 数比, 多收)
+_FILLER_TAIL = re.compile(r"(?<=.)[是为有比收]$")
 _CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
 _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
 
@@ -614,9 +616,21 @@ def _attribute(rest: str, qtype: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """jieba words with the finance dictionary (budget terms stay whole)."""
-    from .tokenizer import cut
-    return cut(text)
+    """jieba words with the finance dictionary (budget terms stay whole). A word jieba guessed
+    (no dictionary holds it) that ends in a question word is cut before it: 发放额是多少 cuts as
+    发放/额是 and 完成数比年初 as 完成/数比, and the 是 or 比 asks or compares, it does not name."""
+    from .tokenizer import cut, known_word
+    out = []
+    for w in cut(text):
+        if len(w) < 2 or known_word(w):
+            out.append(w)
+        elif _FILLER_TOKEN.fullmatch(w):
+            out += list(w) if any(c in _CONNECTORS for c in w) else [w]  # 数比: the 比 compares
+        elif tail := _FILLER_TAIL.search(w):
+            out += [w[:tail.start()], tail.group()]
+        else:
+            out.append(w)
+    return out
 
 
 def _clean(phrase: str) -> str:
@@ -721,8 +735,8 @@ def _items(rest: str, q: Query) -> list[str]:
             # 社保基金中养老保险基金收入: the part is asked, not the whole it is part of
             return [_clean(part.group(2))]
     whole = _clean(rest)
-    if q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest):
-        whole = _TRAILING.sub("", whole)  # 比上年多争取了多少: 多 says which way, not what
+    if (q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest)) or q.op == "diff":
+        whole = _TRAILING.sub("", whole)  # 比上年多争取了多少 / 比预算多收了多少: 多 says which way, not what
     return [whole] if whole else []
 
 

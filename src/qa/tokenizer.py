@@ -79,5 +79,11 @@ def cut(text: str) -> list[str]:
     return [w for w in jieba.cut(text) if w.strip()]
 
 
+def known_word(word: str) -> bool:
+    """Whether jieba's dictionaries (its own and ours) hold the word, rather than its HMM guessing it."""
+    _init()
+    return bool(jieba.dt.FREQ.get(word))
+
+
 def tokenize_many(texts: list[str], search: bool = True) -> list[list[str]]:
     return [tokenize(t, search) for t in texts]

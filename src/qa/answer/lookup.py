@@ -37,10 +37,18 @@ class LookupOps:
     def lookup(self, question: str, q: Query, docs, ranks) -> Answer:
         phrase = q.items[0]
         rows = self.best_rows(phrase, q, docs, ranks)
+        reranked: dict = {}
         if not rows:
-            before = self._level_before(question, q, phrase, docs, ranks)
-            return before if before is not None else self._not_found(question, q, phrase, docs, ranks)
-        rows, reranked = self._reranked(phrase, q, docs, ranks, rows)
+            # the item matched, but as the wrong measure (教育投入 asked: the 万名 pupils in its
+            # clause): only the fitted scorer's better row may answer, never that one
+            misfit = self._measure_misfit(phrase, q, docs, ranks)
+            if misfit:
+                rows, reranked = self._reranked(phrase, q, docs, ranks, misfit)
+            if not reranked:
+                before = self._level_before(question, q, phrase, docs, ranks)
+                return before if before is not None else self._not_found(question, q, phrase, docs, ranks)
+        else:
+            rows, reranked = self._reranked(phrase, q, docs, ranks, rows)
         rows = _most_precise_first(rows, self.candidates(phrase, q, docs, ranks))
         ans = self._lookup_answer(question, q, phrase, rows)
         if reranked:
@@ -66,6 +74,14 @@ class LookupOps:
         info = {"replaced": _row_trace(self, top), "by": _row_trace(self, best.fig),
                 "p_matcher_row": round(p_top, 3), "p_scorer_row": round(best.prob, 3), "margin": margin}
         return [Scored(best.fig, best.prob)] + [r for r in rows[1:] if r.fig is not best.fig], info
+
+    def _measure_misfit(self, phrase: str, q: Query, docs, ranks) -> list[Scored]:
+        """The row the matcher would take but for its measure (a count when money is asked)."""
+        for c in self.candidates(phrase, q, docs, ranks)[:3]:
+            fit = self._measure_fit(q, c.fig)
+            if fit < 0 and c.score - fit >= MATCH_THRESHOLD:
+                return [c]
+        return []
 
     def _level_before(self, question: str, q: Query, phrase: str, docs, ranks) -> Answer | None:
         """The level a year before, from the next year's figure and the amount it rose by (…支出规模

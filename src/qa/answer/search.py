@@ -50,6 +50,8 @@ from .common import (
 
 
 _MEMO = threading.local()
+# words that ask for money, so that a count (人, 万名, 个) cannot answer
+_MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
 
 
 class RowSearch:
@@ -246,8 +248,8 @@ class RowSearch:
         # amount asked: a percentage or a bare change is not an amount
         if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
             return old - 0.25
-        if f.unit in _COUNT_UNITS and re.search(r"钱|金额|资金|[亿万]?元", q.norm):
-            return old - 0.25
+        if (f.measure == "count" or f.unit in _COUNT_UNITS) and _MONEY_ASKED.search(q.norm):
+            return old - 0.25  # 教育投入是多少: money, not the 7万名 pupils the clause also counts
         return old
 
     def _chunk_key(self, f: Figure) -> str:
