@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,20 @@ def test_no_place_goes_to_the_default_place_else_to_reports_without_one(router):
     assert not why and docs == ["2025_zhanjiang_city_budget_report"]
     _, docs, why = _route(router, "2023年1-9月教育支出是多少")
     assert not why and docs == ["2023_county_finance_bureau_work_report"]
+
+
+def test_no_place_and_a_year_the_home_reports_lack_goes_to_the_national_reports(real_documents):
+    # the bureau's own report (a county's of 2023, its place not known: no sidecar) does not reach
+    # 2022: with no place named the country's reports are the next to ask, not a refusal that no
+    # indexed report has the year
+    county = "2023_county_finance_bureau_work_report"
+    docs = {**real_documents, county: replace(real_documents[county], region="", level="", parents=[])}
+    router = Router(docs)
+    assert county not in router.doc_place
+    _, chosen, why = _route(router, "2022年赤字率是多少")
+    assert not why and chosen and all(router.doc_place.get(d) == "全国" for d in chosen)
+    _, chosen, why = _route(router, "2023年1-9月教育支出是多少")  # a year the home report has: home
+    assert not why and chosen == [county]
 
 
 def test_a_national_item_with_no_place_named_also_goes_to_the_national_reports(router):

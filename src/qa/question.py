@@ -175,9 +175,10 @@ _FIGURE_CONTEXT = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encodi
 _NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in _FIGURE_CONTEXT["scope_not_after"])
 # 市县两级 (the city and its counties together) is the whole place: the extractor's word, same value
 _BOTH_LEVELS = {w: v for w, v in _FIGURE_CONTEXT["scope_canonical"].items() if w.endswith("两级")}
-# (地方一般公共预算本级收入: 本级 after 预算 is part of an item's name, not a scope)
+# (地方一般公共预算本级收入, 政府性基金本级收入: 本级 after the budget's name is part of an item's
+# name, not a scope)
 _SCOPE = re.compile(rf"({'|'.join(map(re.escape, _BOTH_LEVELS))}|全[市县州省区盟旗国]|"
-                    rf"{_NOT_AFTER}(?:{_LOWER_SCOPE}|[市县州省区]本级|(?<!预算)本级|[市县州省]级))")
+                    rf"{_NOT_AFTER}(?:{_LOWER_SCOPE}|[市县州省区]本级|(?<!预算)(?<!基金)本级|[市县州省]级))")
 SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级", **_BOTH_LEVELS}
 
 

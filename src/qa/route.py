@@ -205,6 +205,15 @@ class Router:
             if q.national_item and NATION in self.entries and chosen is not names:
                 # 中央本级支出 asked with no place: the national reports answer it too
                 chosen = list(dict.fromkeys(chosen + self.entries[NATION].docs))
+            if chosen is not names and NATION in self.entries:
+                docs, why = self._by_scope_and_year(q, names, chosen)
+                if why and q.years:
+                    # the bureau's own reports do not reach the year asked: with no place named,
+                    # the country's reports are the next to ask (2025年上半年土地出让收入)
+                    national, why_national = self._by_scope_and_year(q, names, self.entries[NATION].docs)
+                    if not why_national:
+                        return national, ""
+                return docs, why
         return self._by_scope_and_year(q, names, chosen)
 
     def _by_scope_and_year(self, q: Query, names: list[str], chosen: list[str]) -> tuple[list[str] | None, str]:

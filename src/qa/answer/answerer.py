@@ -16,6 +16,7 @@ from collections import defaultdict
 from ..index import Index
 from ..lists import GroupFinder
 from ..matching import GENERIC_ITEM, MATCH_THRESHOLD, bigrams, clause_contexts, generic_leads
+from ..places import NATION
 from ..question import Query, parse_question, search_text, validate_question
 from ..records import Answer, Citation, Figure
 from ..retrieve import HybridRetriever
@@ -100,7 +101,8 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         if ans.status == "answered" and self.router.answered_from_home(q, docs):
             # several places are indexed and the question named none: say whose report answered
             # (the cited report's title is beside the answer; the text keeps only the answer's numbers)
-            ans.answer += "（问题未指明地区，按未标注地区的报告作答）"
+            whose = "全国" if all(self.router.doc_place.get(d) == NATION for d in docs or []) else "未标注地区"
+            ans.answer += f"（问题未指明地区，按{whose}的报告作答）"
         if ans.status == "abstained" and not ans.citations:
             # still show where the report talks about it, so staff can check
             ans.citations = [_cite_chunk(h.chunk) for h in hits[:3]]

@@ -86,6 +86,8 @@ class RowSearch:
         kind_said = bool(re.search(r"(支出|收入)$", phrase)) and phrase[-2:] in q.text
         allowed = set(docs) if docs else None
         named = distinct_names(phrase)
+        # the local governments' part of a national total (地方…, not 地方政府…, which is any debt's owner)
+        local_part = phrase.startswith("地方") and not phrase.startswith("地方政府")
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]
@@ -93,6 +95,8 @@ class RowSearch:
                 continue
             if named and not all(n in f.item or n in self.context[i] for n in named):
                 continue  # 增值税 asked: 税收收入 is not it, however alike the words
+            if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
+                continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
             s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
