@@ -634,10 +634,25 @@ def _words(text: str) -> list[str]:
     return out
 
 
+# the measure word after 多少/几 (多少个问题, 几个项目, 多少户农户) counts; it does not name
+_CLASSIFIER = re.compile(r"(?:多少|几)?(?:万)?[个项名位家所笔件次户人座辆套处条类种只批]")
+
+
+def _without_classifiers(words: list[str]) -> list[str]:
+    out, counting = [], False
+    for w in words:
+        if counting and _CLASSIFIER.fullmatch(w) or re.fullmatch(r"(?:多少|几)[个项名位家所笔件次户座辆套处条类种只批]", w):
+            counting = False
+            continue
+        counting = w in ("多少", "几")
+        out.append(w)
+    return out
+
+
 def _clean(phrase: str) -> str:
     """The phrase without question words: whole filler tokens are dropped, content kept."""
     phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
-    words = [w for w in _words(phrase) if not _FILLER_TOKEN.fullmatch(w)]
+    words = [w for w in _without_classifiers(_words(phrase)) if not _FILLER_TOKEN.fullmatch(w)]
     while words and _LEADING_VERB.fullmatch(words[0].strip()):
         words = words[1:]  # 通过一卡通发的补贴 / 发的惠农补贴: how it was paid, not what
     while words and words[-1].strip() in _TRAILING_VERBS:

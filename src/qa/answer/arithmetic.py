@@ -109,10 +109,9 @@ class ArithmeticOps:
         vocabulary's members of a family like 三公经费, or the list the report gives for X).
         When the question counts the items (七项), the list must have that many."""
         phrase = q.items[0] if q.items else q.group
-        if not q.count:
-            stated = self.best_rows(phrase, q, docs, ranks)
-            if stated and item_similarity(phrase, stated[0].fig.item) >= MATCH_THRESHOLD:
-                return self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
+        stated = self.best_rows(phrase, q, docs, ranks) if not q.count else []
+        if stated and item_similarity(phrase, stated[0].fig.item) >= MATCH_THRESHOLD:
+            return self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
         family = _family_of(phrase)
         if family:
             fq = Query(**{**q.__dict__, "items": list(family), "op": "sum"})
@@ -126,6 +125,11 @@ class ArithmeticOps:
         if q.count and len(members) != q.count:
             return _abstain(question, f"报告中没有找到正好{q.count}项的{phrase}清单（找到{len(members)}项）。",
                             [self._cite(f) for f in members[:3]])
+        if stated and phrase.endswith(stated[0].fig.item) and any(f is stated[0].fig for f in members) \
+                and not any(f.item in phrase for f in members if f is not stated[0].fig):
+            # the question's head names one row of the list and no other: 一共发现多少问题 asks that
+            # row (共发现问题X个、完成整改Y个), not the list added up (减税降费 names both: a sum)
+            return self.lookup(question, Query(**{**q.__dict__, "qtype": "lookup", "op": ""}), docs, ranks)
         if len(members) >= 2 and not _has_subtotals(members, self.index.documents[members[0].doc].text):
             return self._add_up(question, q, members)
         if not q.count:  # 一共 as a plain word: 一共为企业减负多少
