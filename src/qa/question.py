@@ -311,6 +311,8 @@ _FILLER_WORDS = (
 )
 # verbs of paying out that open an item phrase (发的惠农补贴); inside or after it they stay (几年一共要发多少)
 _LEADING_VERB = re.compile(r"发|发放|通过|年发")
+# verbs of paying out inside the phrase: what follows is what was paid
+_PAYING_VERB = re.compile(r"(?:发|发放|拨付)了?")
 # verbs jieba leaves as tokens of their own after the item (定了, 用掉了, 花掉了)
 _TRAILING_VERBS = frozenset(("定", "定为", "用", "掉", "用掉", "花掉", "用完", "花完"))
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
@@ -750,7 +752,7 @@ def _items(rest: str, q: Query) -> list[str]:
         if part and len(_clean(part.group(2))) >= 2:
             # 社保基金中养老保险基金收入: the part is asked, not the whole it is part of
             return [_clean(part.group(2))]
-    whole = _clean(rest)
+    whole = _clean(_after_paying_verb(rest)) if q.qtype in ("lookup", "change") else _clean(rest)
     if (q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest)) or q.op == "diff":
         whole = _TRAILING.sub("", whole)  # 比上年多争取了多少 / 比预算多收了多少: 多 says which way, not what
     return [whole] if whole else []
@@ -776,6 +778,18 @@ def _cut_counted(part: str) -> str:
 # the operands a question lists in parentheses after naming them together: 两笔专项（A、B）
 _PAREN_LIST = re.compile(r"[(（]([^()（）]{2,}、[^()（）]{2,})[)）]")
 _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
+
+
+def _after_paying_verb(rest: str) -> str:
+    """'给农户打卡发了多少惠农补贴' -> '多少惠农补贴': after a verb of paying out comes what was paid;
+    before it, to whom and how (kept when nothing is named after it: 补贴发放了多少)."""
+    words = _words(rest)
+    paid = [k for k, w in enumerate(words) if _PAYING_VERB.fullmatch(w.strip())]
+    if not paid:
+        return rest
+    after = words[paid[-1] + 1:]
+    named = "".join(w for w in after if not _FILLER_TOKEN.fullmatch(w) and not _CLASSIFIER.fullmatch(w))
+    return "".join(after) if len(named) >= 2 else rest
 
 
 def _drop_context(part: str) -> str:

@@ -52,6 +52,8 @@ from .common import (
 _MEMO = threading.local()
 # words that ask for money, so that a count (人, 万名, 个) cannot answer
 _MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
+# an item whose head is money (发了多少惠农补贴): the 万户 it reached is not it
+_MONEY_HEAD = re.compile(r"(补贴|补助|资金|经费|支出|债券|拨款|奖补|奖励金|贷款)$")
 
 
 class RowSearch:
@@ -252,7 +254,8 @@ class RowSearch:
         # amount asked: a percentage or a bare change is not an amount
         if f.measure in ("change", "ratio", "rate") or f.unit in ("%", "个百分点"):
             return old - 0.25
-        if (f.measure == "count" or f.unit in _COUNT_UNITS) and _MONEY_ASKED.search(q.norm):
+        if (f.measure == "count" or f.unit in _COUNT_UNITS) and (
+                _MONEY_ASKED.search(q.norm) or any(_MONEY_HEAD.search(i) for i in q.items[:1])):
             return old - 0.25  # 教育投入是多少: money, not the 7万名 pupils the clause also counts
         return old
 
