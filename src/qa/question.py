@@ -150,6 +150,9 @@ class Query:
     operand_statuses: list[str] = field(default_factory=list)
     # other readings of two operands when a name holds a 和 itself (A和B的改革补助和C)
     alternatives: list[list[str]] = field(default_factory=list)
+    # an item asked as what something drove (以旧换新带动的消费): item -> the driver, which the
+    # row's sentence must name (the report says 带动消费 of more than one driver)
+    driven_by: dict[str, str] = field(default_factory=dict)
 
     @property
     def wants_figure(self) -> bool:
@@ -485,6 +488,11 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
     if counted:
         q.count = _chinese_number(counted.group(1))
     q.items = _items(rest, q)
+    for k, item in enumerate(q.items):
+        driven = _DRIVEN.fullmatch(item)
+        if driven and q.qtype in ("lookup", "change", "arithmetic", "compare"):
+            q.items[k] = driven.group(2)
+            q.driven_by[driven.group(2)] = driven.group(1)
     if q.qtype in ("lookup", "change") and q.attribute != "ratio":
         # (a list's name keeps its 预算: 三公经费预算合计; 完成预算的比例 asks the outturn's ratio)
         q.items = [_status_off_item(q, it) for it in q.items]
@@ -778,6 +786,10 @@ def _cut_counted(part: str) -> str:
 # the operands a question lists in parentheses after naming them together: 两笔专项（A、B）
 _PAREN_LIST = re.compile(r"[(（]([^()（）]{2,}、[^()（）]{2,})[)）]")
 _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
+
+
+# 消费券拉动的消费 (的 already dropped): the consumption is asked, the vouchers say whose
+_DRIVEN = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:带动|拉动|撬动)([\u4e00-\u9fff]{2,})")
 
 
 def _after_paying_verb(rest: str) -> str:

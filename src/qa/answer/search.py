@@ -15,6 +15,7 @@ from ..matching import (
     MATCH_THRESHOLD,
     NUMBERS,
     bigrams,
+    chars_shared,
     context_similarity,
     coverage,
     dimension,
@@ -90,6 +91,7 @@ class RowSearch:
         named = distinct_names(phrase)
         # the local governments' part of a national total (地方…, not 地方政府…, which is any debt's owner)
         local_part = phrase.startswith("地方") and not phrase.startswith("地方政府")
+        driver = q.driven_by.get(phrase, "")
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]
@@ -97,6 +99,8 @@ class RowSearch:
                 continue
             if named and not all(n in f.item or n in self.context[i] for n in named):
                 continue  # 增值税 asked: 税收收入 is not it, however alike the words
+            if driver and chars_shared(driver, self._sentence_before(f)) < 0.75:
+                continue  # 以旧换新带动的消费 asked: 消费券拉动的消费 is another driver's
             if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
                 continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
             s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
@@ -119,6 +123,13 @@ class RowSearch:
         if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
             out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
+
+    def _sentence_before(self, f: Figure) -> str:
+        """The row's sentence up to its number (and the sentence before it: 发放消费券X万元，拉动消费Y亿元
+        may stand as two)."""
+        text = self.index.documents[f.doc].text
+        start = text.rfind("。", 0, max(f.sent_start - 1, 0)) + 1
+        return text[start:f.start]
 
     def _narrower_asked(self, phrase: str, f: Figure, i: int) -> bool:
         """Whether the phrase names a part of the row's item: the phrase is the item with a run
