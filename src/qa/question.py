@@ -150,9 +150,10 @@ class Query:
     operand_statuses: list[str] = field(default_factory=list)
     # other readings of two operands when a name holds a 和 itself (A和B的改革补助和C)
     alternatives: list[list[str]] = field(default_factory=list)
-    # an item asked as what something drove (以旧换新带动的消费): item -> the driver, which the
-    # row's sentence must name (the report says 带动消费 of more than one driver)
-    driven_by: dict[str, str] = field(default_factory=dict)
+    # item -> words the row's sentence must also say: the driver of an item asked as what it drove
+    # (以旧换新带动的消费: the report says 带动消费 of more than one driver), the whole that parts
+    # are asked of (再融资债券中，一般债券和专项债券: not the new bonds' 一般债券)
+    said_with: dict[str, str] = field(default_factory=dict)
 
     @property
     def wants_figure(self) -> bool:
@@ -492,7 +493,7 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         driven = _DRIVEN.fullmatch(item)
         if driven and q.qtype in ("lookup", "change", "arithmetic", "compare"):
             q.items[k] = driven.group(2)
-            q.driven_by[driven.group(2)] = driven.group(1)
+            q.said_with[driven.group(2)] = driven.group(1)
     if q.qtype in ("lookup", "change") and q.attribute != "ratio":
         # (a list's name keeps its 预算: 三公经费预算合计; 完成预算的比例 asks the outturn's ratio)
         q.items = [_status_off_item(q, it) for it in q.items]
@@ -754,7 +755,11 @@ def _items(rest: str, q: Query) -> list[str]:
         parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in raw]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
-            return _inherit_subject(_share_head(parts))
+            parts = _inherit_subject(_share_head(parts))
+            whole = _clean(_context_of(_cut_counted(raw[0])))
+            if len(whole) >= 2 and q.qtype == "compare":
+                q.said_with.update({p: whole for p in parts if whole not in p})
+            return parts
     if q.qtype in ("lookup", "change") and not q.op:
         part = _PART_ASKED.search(rest)
         if part and len(_clean(part.group(2))) >= 2:
@@ -783,6 +788,11 @@ def _cut_counted(part: str) -> str:
     return part[:m.start()] if m and m.start() >= 2 else part
 
 
+# B里A / B当中，A: B only says where A sits (bare 中 is too often part of a word, unless a comma
+# closes it: 发行的政府债券中，新增债券…)
+_CONTEXT_PART = re.compile(r"^(.{2,}?)(?:(?:里面|里|当中|之中)[，,]?|中[，,])(.{2,})$")
+
+
 # the operands a question lists in parentheses after naming them together: 两笔专项（A、B）
 _PAREN_LIST = re.compile(r"[(（]([^()（）]{2,}、[^()（）]{2,})[)）]")
 _HEAD_ONLY = re.compile(r"^(收入|支出|余额|限额|总额|资金|债务|收支)$")
@@ -804,9 +814,15 @@ def _after_paying_verb(rest: str) -> str:
     return "".join(after) if len(named) >= 2 else rest
 
 
+def _context_of(part: str) -> str:
+    """'法定债务里一般债务' -> '法定债务': what _drop_context drops ('' when nothing)."""
+    m = _CONTEXT_PART.match(part)
+    return m.group(1) if m else ""
+
+
 def _drop_context(part: str) -> str:
     """'法定债务里一般债务' -> '一般债务': a leading 'B里/中' only says where A sits."""
-    m = re.match(r"^(.{2,}?)(?:里面|里|当中|之中)(.{2,})$", part)  # (bare 中 is too often part of a word)
+    m = _CONTEXT_PART.match(part)
     return m.group(2) if m else part
 
 

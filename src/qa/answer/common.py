@@ -265,7 +265,7 @@ def _route_trace(q: Query, docs: list[str] | None, why: str) -> dict:
 def _query_trace(q: Query) -> dict:
     return {"type": q.qtype, "attribute": q.attribute, "items": q.items, "group": q.group or None,
             "op": q.op or None, "years": q.years, "period": q.period or None, "scope": q.scope or None,
-            "status": q.status or None, **({"driven_by": q.driven_by} if q.driven_by else {})}
+            "status": q.status or None, **({"said_with": q.said_with} if q.said_with else {})}
 
 
 def _row_trace(ans: "Answerer", f: Figure) -> dict:

@@ -91,7 +91,7 @@ class RowSearch:
         named = distinct_names(phrase)
         # the local governments' part of a national total (地方…, not 地方政府…, which is any debt's owner)
         local_part = phrase.startswith("地方") and not phrase.startswith("地方政府")
-        driver = q.driven_by.get(phrase, "")
+        driver = q.said_with.get(phrase, "")
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]

@@ -168,6 +168,10 @@ CONTEXT_RULES = {
 }
 
 
+# marks that open a paragraph as a list item, before its words
+_BULLETS = "—－-–●○■□◆◇▲△·•※★☆>＞ \u3000"
+
+
 @dataclass
 class Paragraph:
     """Period, year, scope and status a paragraph has stated so far (carried to later figures)."""
@@ -181,8 +185,9 @@ class Paragraph:
 def paragraph_opening(t: str, a: int, report_year: int | None) -> Paragraph:
     """五年来，… / 过去一年，…: a paragraph opening with a span of years speaks of it throughout."""
     para = Paragraph()
-    opener = find_periods(t[a:a + 12])
-    if opener and opener[0].start() <= 2:
+    bullet = len(t[a:a + 6]) - len(t[a:a + 6].lstrip(_BULLETS))  # ———五年来，… / ●五年来，…
+    opener = find_periods(t[a:a + 12 + bullet])
+    if opener and opener[0].start() <= 2 + bullet:
         op = _norm_period(opener[0].group())
         if _multi_year_re().match(op) or _previous_year_re().match(op):
             para.period = op
