@@ -2,6 +2,8 @@
 year, scope and status from its lead-in, its paragraph and its section headings (context.py)."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from ..records import Document, Figure
@@ -25,6 +27,7 @@ class _Section:
     scope: str
     report_year: int | None
     topic: str
+    period: str = ""  # the part of a year the report's title covers (2025年1-9月财政收支情况): its rows' default
 
 
 def _section(doc: Document, sections: list, a: int) -> _Section:
@@ -35,7 +38,14 @@ def _section(doc: Document, sections: list, a: int) -> _Section:
     report_year = max(doc.years) if doc.years else h_year
     if report_year and _previous_year_heading(path):
         h_year = report_year - 1  # 一、过去一年和五年工作回顾: it reviews the year before
-    return _Section(path, h_year, h_status, h_scope, report_year, _section_topic(path))
+    return _Section(path, h_year, h_status, h_scope, report_year, _section_topic(path), _title_period(doc))
+
+
+def _title_period(doc: Document) -> str:
+    """上半年 / 1-9月 when the report's title names a part of a year (a release of the months so far)."""
+    title = doc.title or doc.text.split("\n", 1)[0]
+    found = [_norm_period(p.group()) for p in find_periods(title[:60])]
+    return next((p for p in found if re.search(r"月|季度|半年", p)), "")
 
 
 def _figures(doc: Document, r: Row, ctx: dict, a: int, b: int, path: str) -> list[Figure]:
