@@ -52,6 +52,8 @@ from .common import (
 
 _MEMO = threading.local()
 # words that ask for money, so that a count (人, 万名, 个) cannot answer
+# an item that lists several names (A、B、C等其他…): their sum, not any one of them
+_ENUMERATION = re.compile(r"、[^、]{1,12}等")
 _MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
 # an item whose head is money (发了多少惠农补贴): the 万户 it reached is not it
 _MONEY_HEAD = re.compile(r"(补贴|补助|资金|经费|支出|债券|拨款|奖补|奖励金|贷款)$")
@@ -99,6 +101,8 @@ class RowSearch:
                 continue
             if named and not all(n in f.item or n in self.context[i] for n in named):
                 continue  # 增值税 asked: 税收收入 is not it, however alike the words
+            if named and _ENUMERATION.search(f.item) and not _ENUMERATION.search(phrase):
+                continue  # 烟叶税 asked: 车船税、船舶吨税、烟叶税等…合计 is several taxes together
             if driver and chars_shared(driver, self._sentence_before(f)) < 0.75:
                 continue  # 以旧换新带动的消费 asked: 消费券拉动的消费 is another driver's
             if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
