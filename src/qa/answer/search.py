@@ -52,6 +52,9 @@ from .common import (
 
 _MEMO = threading.local()
 # words that ask for money, so that a count (人, 万名, 个) cannot answer
+# the four budgets: a name before an item that the section heading may say instead of the row
+_BUDGET_NAMES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算")
+_BARE_HEADS = frozenset(("收入", "支出", "总收入", "总支出", "收支"))
 # an item that lists several names (A、B、C等其他…): their sum, not any one of them
 _ENUMERATION = re.compile(r"、[^、]{1,12}等")
 _MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
@@ -94,6 +97,9 @@ class RowSearch:
         # the local governments' part of a national total (地方…, not 地方政府…, which is any debt's owner)
         local_part = phrase.startswith("地方") and not phrase.startswith("地方政府")
         driver = q.said_with.get(phrase, "")
+        # a budget's name before the item (一般公共预算预备费): the section may say it instead
+        in_budget = next(((b, phrase[len(b):]) for b in _BUDGET_NAMES if phrase.startswith(b)
+                          and len(phrase) - len(b) >= 2 and phrase[len(b):] not in _BARE_HEADS), None)
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]
@@ -108,6 +114,9 @@ class RowSearch:
             if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
                 continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
             s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
+            if in_budget and i in ids and in_budget[0] in f.section:
+                # 一般公共预算预备费 asked: the 预备费 of the section on that budget
+                s = max(s, item_similarity(in_budget[1], f.item, kind_said))
             if f.parent and coverage(f.item, phrase) >= 0.8:
                 # the parent only disambiguates an item the question already names
                 s = max(s, item_similarity(phrase, f.parent + f.item))
