@@ -265,6 +265,7 @@ class RowSearch:
         if q.attribute == "count":
             asked = _COUNT_UNIT_ASKED.search(q.norm)
             want = (asked.group(1) or asked.group(2) or "").lstrip("万") if asked else ""
+            want = "" if want == "个" else want  # 个 counts anything (how many → 多少个)
             if want and f.unit in _COUNT_UNITS and f.unit.lstrip("万") != want:
                 return old - 0.15  # 多少户 asked: a number of projects (个) is not it
             return old + (0.05 if f.unit in _COUNT_UNITS or f.measure == "count" else -0.1)
