@@ -646,13 +646,16 @@ def _words(text: str) -> list[str]:
 
 
 # the measure word after 多少/几 (多少个问题, 几个项目, 多少户农户) counts; it does not name
-_CLASSIFIER = re.compile(r"(?:多少|几)?(?:万)?[个项名位家所笔件次户人座辆套处条类种只批]")
+_MEASURE_WORDS = "个项名位家所笔件次户人座辆套处条类种只批"
+_CLASSIFIER = re.compile(rf"万?[{_MEASURE_WORDS}]")
+_COUNTING_WORD = re.compile(rf"(?:多少|几)[{_MEASURE_WORDS}]")
 
 
 def _without_classifiers(words: list[str]) -> list[str]:
+    """The words without a measure word that follows 多少/几 (or is cut together with it: 几个)."""
     out, counting = [], False
     for w in words:
-        if counting and _CLASSIFIER.fullmatch(w) or re.fullmatch(r"(?:多少|几)[个项名位家所笔件次户座辆套处条类种只批]", w):
+        if counting and _CLASSIFIER.fullmatch(w) or _COUNTING_WORD.fullmatch(w):
             counting = False
             continue
         counting = w in ("多少", "几")

@@ -103,7 +103,7 @@ class SuperlativeOps:
             rows = [f for f in g.members if not self._conflicts(q, f) and not is_group_total(q.group, f.item)
                     and not (kind and other_kind in f.item and kind not in f.item)
                     and not (len(f.item) >= 3 and coverage(f.item, q.group) >= 0.8)]  # the group itself, or a split of it
-            # a part stated inside another member (X资金2000万元（含Y经费500万元）) is no peer of it
+            # a part stated inside another member (X资金N万元（含Y经费M万元）) is no peer of it
             items = {f.item for f in rows}
             rows = [f for f in rows if not (f.parent and f.parent in items)]
             if q.by in ("change", "decline"):

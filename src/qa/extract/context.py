@@ -155,7 +155,7 @@ def _year_of(period: str) -> int | None:
 CONTEXT_RULES = {
     "context.period_lead": "全市2024年1-6月一般公共预算收入8.42亿元。",
     "context.period_paragraph": "五年来，全县财政保障能力持续增强。一般公共预算收入累计完成120.57亿元。",
-    "context.period_title": "2025年1-9月财政收支情况\n二、主要收入项目\n国内增值税52681亿元，同比增长3.1%。",
+    "context.period_title": "2025年1-9月财政收支情况\n二、主要收入项目\n国内增值税47913亿元，同比增长3.1%。",
     "context.scope_words": "全市和市本级税收占比分别提高1.5和2.3个百分点。",
     "context.scope_lead": "全区财政运行平稳，一般公共预算收入8.42亿元。",
     "context.scope_paragraph": "全县一般公共预算收入12.63亿元。教育支出5.23亿元。",
