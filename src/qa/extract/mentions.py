@@ -65,6 +65,13 @@ def _stray_unit(t: str, q: int, hi: int) -> tuple[tuple[str, int] | None, str]:
     return None, stray
 
 
+def _people(t: str, p: int) -> tuple[str, int] | None:
+    """6600多万纳税人 / 1100多万学生: 万 before the people counted is 万人 (the noun stays to name it)."""
+    if t.startswith("万", p) and any(t.startswith(n, p + 1) for n in _lexicon().lex["mentions.counted_people"]):
+        return "万人", p + 1
+    return None
+
+
 def _unit_after(t: str, e: int, q: int, hi: int) -> tuple[str, int] | None:
     """The unit of the number ending at `e`, looked for from `q`; None when it has none."""
     lex = _lexicon().lex
@@ -125,10 +132,10 @@ def _arabic_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention
             q += 1
         qual_after = ""
         for w in ("余", "多"):
-            if t.startswith(w, q) and _match_unit(t, q + 1):
+            if t.startswith(w, q) and (_match_unit(t, q + 1) or _people(t, q + 1)):
                 qual_after, q = w, q + 1
                 break
-        um = _unit_after(t, e, q, hi)
+        um = _unit_after(t, e, q, hi) or _people(t, q)
         if um is None:
             continue
         unit, end = um
