@@ -59,6 +59,9 @@ def mismatch(engine, ex: dict) -> str:
             same = got == want
         if not same:
             lines.append(f"{key}: expected {want!r}, answered {got!r}")
+    for words in ex.get("answer_has", []):
+        if words not in rec["answer"]:
+            lines.append(f"answer lacks {words!r}")
     if ex.get("status") == "answered" and not rec["citations"]:
         lines.append("an answer without a citation")
     return "\n".join(lines) + (f"\nanswer: {rec['answer']}" if lines else "")

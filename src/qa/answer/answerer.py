@@ -148,7 +148,12 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         text = self.index.documents[f.doc].text
         prefix = "".join(x for x in (f.period, f.scope) if x and x in cite.text)
         status = f"（{f.status}数）" if f.status in ("预算", "预计") else ""
-        amount = f"{status}{f.qualifier}{text[f.start:f.end]}"
+        span = text[f.start:f.end]
+        # 1100多万 (学生): the qualifier written after the number is in the span already, and the
+        # unit's rest (万人) is what the noun after it counted
+        qualifier = f.qualifier if f.qualifier not in span else ""
+        said = next((k for k in range(len(f.unit), 0, -1) if span.endswith(f.unit[:k])), 0)
+        amount = f"{status}{qualifier}{span}{f.unit[said:] if said else ''}"
         change = ""
         if f.direction and f.change_start is not None and f.change_end is not None:
             change = text[f.change_start:f.change_end]
