@@ -22,7 +22,7 @@ from ..matching import (
     item_similarity,
     same_kind,
 )
-from ..question import Query, distinct_names, scope_words, variants
+from ..question import Query, distinct_names, scope_words, variants, vocabulary
 from ..candidates import outturn_by_default
 from ..records import Figure
 from ..rows import section_topic
@@ -51,12 +51,11 @@ from .common import (
 
 
 _MEMO = threading.local()
-# words that ask for money, so that a count (人, 万名, 个) cannot answer
-# the four budgets: a name before an item that the section heading may say instead of the row
-_BUDGET_NAMES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算")
+# a budget's bare head (一般公共预算收入): the budget's name is the item's, not a section's
 _BARE_HEADS = frozenset(("收入", "支出", "总收入", "总支出", "收支"))
 # an item that lists several names (A、B、C等其他…): their sum, not any one of them
 _ENUMERATION = re.compile(r"、[^、]{1,12}等")
+# words that ask for money, so that a count (人, 万名, 个) cannot answer
 _MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
 # an item whose head is money (发了多少惠农补贴): the 万户 it reached is not it
 _MONEY_HEAD = re.compile(r"(补贴|补助|资金|经费|支出|债券|拨款|奖补|奖励金|贷款)$")
@@ -98,7 +97,8 @@ class RowSearch:
         local_part = phrase.startswith("地方") and not phrase.startswith("地方政府")
         driver = q.said_with.get(phrase, "")
         # a budget's name before the item (一般公共预算预备费): the section may say it instead
-        in_budget = next(((b, phrase[len(b):]) for b in _BUDGET_NAMES if phrase.startswith(b)
+        budgets = vocabulary().families.get("四本预算", ())  # (the four budgets, data/synonyms.json)
+        in_budget = next(((b, phrase[len(b):]) for b in budgets if phrase.startswith(b)
                           and len(phrase) - len(b) >= 2 and phrase[len(b):] not in _BARE_HEADS), None)
         out = []
         for i in ids | in_context:
