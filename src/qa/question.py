@@ -241,7 +241,7 @@ _REPORT_NAME = re.compile(r"(?:((?:19|20)\d\d)\s*年?\s*(?:的|度)?)?(?:国务�
 _DECLINE_MOST = re.compile(r"(?:降|减|跌|下滑|缩)[\u4e00-\u9fff]{0,2}?最|最(?:多|大)的?(?:降|减)")
 _GROWTH_MOST = re.compile(r"(?:增|涨|长|升|提高)[\u4e00-\u9fff]{0,2}?最|最快|最慢")
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
-_COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪方面|哪边|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
+_COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪一级|哪级|哪方面|哪边|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
 _DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去")
 # "A里/中，B以外的部分": A - B
@@ -305,7 +305,7 @@ _FILLER_WORDS = (
     r"同比|比上年|较上年|比去年|增长率|增长了|增长|增幅|增速|下降了|下降|降幅|减少了|减少|增加了|增加|减幅|变化|变动|提高了|提高到|提高后|提高|提到|"
     r"完成率|完成了|完成|实现了|实现|执行数|执行|实际|达到了|达到|共计|合计|总共|一共|加起来|之和|总和|总计|"
     r"差额|相差|差了|差|多出|收支差|缺口|占比|比重|比例|所占|占|百分之|"
-    r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪边|哪些|谁|还是|更多|更少|更高|更低|更快|"
+    r"最多|最少|最大|最小|最高|最低|最快|最慢|最|排名第一|排第一|哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪一级|哪级|哪边|哪些|谁|还是|更多|更少|更高|更低|更快|"
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
     r"预算数|预算安排|年初预算|安排了|安排|草案|计划|打算|准备|预计数|决算数|预计|预期|决算|收了|收|花了|花|用了|"
     r"今年|去年|明年|上年|本年|当年|全年|一年|年度|年底|年末|截至|截止|每月|每年|每人|每个|月|年|"
@@ -666,9 +666,14 @@ def _without_classifiers(words: list[str]) -> list[str]:
     return out
 
 
+# which-words whose measure word jieba may cut off as a word of its own
+_WHICH = re.compile(r"哪一?[级个项块类本笔边方]")
+
+
 def _clean(phrase: str) -> str:
     """The phrase without question words: whole filler tokens are dropped, content kept."""
     phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
+    phrase = _WHICH.sub(" ", phrase)  # (jieba cuts 哪一级 as 哪/一级)
     words = [w for w in _without_classifiers(_words(phrase)) if not _FILLER_TOKEN.fullmatch(w)]
     while words and _LEADING_VERB.fullmatch(words[0].strip()):
         words = words[1:]  # 通过一卡通发的补贴 / 发的惠农补贴: how it was paid, not what
@@ -752,6 +757,10 @@ def _items(rest: str, q: Query) -> list[str]:
         parts = [_clean(p) for p in re.split(r"[、和及]", listed.group(1))] if listed else []
         if len([p for p in parts if len(p) >= 2]) >= 2:
             return [p for p in parts if len(p) >= 2]  # 两笔专项（A、B）加起来: the list in parentheses
+    if q.qtype == "compare" and not q.op and (shared := _whose_item(rest)):
+        names, item = shared
+        q.said_with.update({n + item: n for n in names})
+        return [n + item for n in names]
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
         if q.op == "sum":  # …和C加起来: the sum's word is not part of the last operand (加上 joins two)
             rest = _SUM.sub(lambda m: m.group(0) if m.group(0) == "加上" else " ", rest)
@@ -772,14 +781,59 @@ def _items(rest: str, q: Query) -> list[str]:
             # 社保基金中养老保险基金收入: the part is asked, not the whole it is part of
             return [_clean(part.group(2))]
     whole = _clean(_after_paying_verb(rest)) if q.qtype in ("lookup", "change") else _clean(rest)
-    if (q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest)) or q.op == "diff":
-        whole = _TRAILING.sub("", whole)  # 比上年多争取了多少 / 比预算多收了多少: 多 says which way, not what
+    if (q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest)) or q.op == "diff" or q.qtype == "compare":
+        whole = _TRAILING.sub("", whole)  # 比上年多争取了多少 / 比预算多收了多少 / 哪一级更多: 多 says which way, not what
     return [whole] if whole else []
 
 
 # A中B / A里的B, A a whole (…收入, …基金, …预算): B is asked (中央, 中小学, 中职 are names, not 中)
 _PART_ASKED = re.compile(r"([\u4e00-\u9fff]{2,}(?:收入|支出|基金|预算|资金|税收|债务|债券|经费))"
                          r"(?:中|里|当中|之中)(?![央国小心期长等职学医药])的?([\u4e00-\u9fff]{2,})")
+
+
+def _whose_item(rest: str) -> tuple[list[str], str] | None:
+    """'收入，中央和地方哪个多' / '经开区和高新区，谁的收入更多' -> (['中央', '地方'], '收入'): one
+    clause pairs short names with no head noun of their own, the other names the item they share.
+    None when the question is not so built (教育支出和卫生健康支出哪个多 names two items)."""
+    clauses = [c for c in re.split(r"[，,]", rest) if _TRAILING.sub("", _clean(c))]  # (哪个少: no clause)
+    if len(clauses) == 1:
+        return _whose_item_after(clauses[0])
+    if len(clauses) != 2:
+        return None
+    for pair, other in (clauses, clauses[::-1]):
+        raw = _split(pair)
+        names = [_TRAILING.sub("", _clean(p)) for p in raw]
+        if len(raw) < 2 or not all(2 <= len(n) <= 5 and _subject_of(n) == n for n in names):
+            continue
+        if len(_split(other)) != 1:
+            continue
+        item = _TRAILING.sub("", _clean(other))
+        if len(item) >= 4 and _subject_of(item) != item:
+            return names, item
+    return None
+
+
+def _whose_item_after(clause: str) -> tuple[list[str], str] | None:
+    """'经开区和高新区一般公共预算收入谁高' -> (['经开区', '高新区'], '一般公共预算收入'): a short name
+    with no head noun, then another name the shared item follows (cut where the rest of the words
+    first make an item of four or more characters that ends in a head noun)."""
+    raw = [p for p in _split(clause) if _clean(p)]
+    if len(raw) != 2:
+        return None
+    first = _TRAILING.sub("", _clean(raw[0]))
+    if not 2 <= len(first) <= 5 or _subject_of(first) != first or first != raw[0].strip():
+        return None  # (GDP增速和居民人均可支配收入增速: the first name is asked about on its own)
+    from .tokenizer import known_word
+    second = _TRAILING.sub("", _clean(raw[1]))
+    words = _words(second)
+    # cuts between words, and inside the first word where a dictionary word ends it (地方|一般公共预算收入)
+    cuts = [len("".join(words[:k])) for k in range(1, len(words))]
+    cuts += [k for k in range(2, min(6, len(words[0]) - 3)) if known_word(words[0][k:])] if words else []
+    for at in cuts:
+        name, item = second[:at], second[at:]
+        if 2 <= len(name) <= 5 and _subject_of(name) == name and len(item) >= 4 and _subject_of(item) != item:
+            return [first, name], item
+    return None
 
 
 def _after_subject(part: str) -> str:

@@ -192,6 +192,24 @@ def _largest_common_unit(rows: list[Figure]) -> str:
     return max((f.unit for f in rows), key=lambda u: to_base(Decimal(1), u)[0])
 
 
+def spelt_out(short: str, text: str) -> str:
+    """'高新区' in '…淮南高新技术产业开发区（山南新区）…' -> '高新技术产业开发区': the shortest run of the
+    text that opens with the short name's first character, holds its characters in order and ends with
+    its last ('' when none is at most four times as long): how the report writes an abbreviated name."""
+    best = ""
+    for m in re.finditer(re.escape(short[0]), text):
+        pos, ok = m.start(), True
+        for ch in short[1:]:
+            pos = text.find(ch, pos + 1)
+            if pos < 0:
+                ok = False
+                break
+        run = text[m.start():pos + 1] if ok else ""
+        if run and len(run) <= 4 * len(short) and (not best or len(run) < len(best)):
+            best = run
+    return best
+
+
 def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     """The winner of a comparison named as the question named it: its scope or year when the
     question compares one item across scopes or years, else the asked phrase when it names

@@ -10,6 +10,7 @@ from collections import defaultdict
 from ..matching import MATCH_THRESHOLD, dimension
 from ..question import Query
 from ..records import Answer, Figure
+from ..rows import section_topic
 from .common import (
     _SPAN_OF_YEARS,
     Scored,
@@ -23,6 +24,7 @@ from .common import (
     _operand_query,
     _signed_change,
     period_key,
+    spelt_out,
 )
 
 
@@ -46,23 +48,41 @@ class CompareOps:
                 return _abstain(question, "报告没有同时给出两项的增幅，无法比较。", cites)
             falls = q.by == "decline"
             win, lose = (a, b) if (_signed_change(a) >= _signed_change(b)) != falls else (b, a)
-            text = (f"{_asked_name(q, picked, win)}{'降得更多' if falls else '增长更快'}："
+            text = (f"{self._compared_name(q, picked, win)}{'降得更多' if falls else '增长更快'}："
                     f"{self._describe(win, self._cite(win), True)}；{self._describe(lose, self._cite(lose), True)}")
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
-                          unit=win.change_unit, direction=win.direction, entity=_asked_name(q, picked, win),
+                          unit=win.change_unit, direction=win.direction, entity=self._compared_name(q, picked, win),
                           citations=cites)
         if dimension(a) != dimension(b):
             return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
-        less = bool(re.search(r"少|低|小", q.norm)) and not re.search(r"多|高|大", q.norm)
+        less = _asks_less(q)
         win, lose = sorted([a, b], key=_base, reverse=not less)
         word = "少于" if less else "多于"
         if _base(win) == _base(lose):
             word = "等于"
         # rows that carry one name (核减率) are told apart by the question's names
-        name = (lambda f: _asked_name(q, picked, f)) if a.item == b.item else (lambda f: f.item)
-        text = f"{name(win)}{win.value_text}{win.unit}{word}{name(lose)}{lose.value_text}{lose.unit}"
+        whose = any(p.startswith(q.said_with[p]) for p in q.items if p in q.said_with)  # (中央/地方 of one item)
+        name = (lambda f: self._compared_name(q, picked, f)) if a.item == b.item or whose else (lambda f: f.item)
+        # (高新技术产业开发区 told apart from the other zone: what of it is compared is said too)
+        said = (lambda f: name(f) if f.item in name(f) or not whose else name(f) + f.item)
+        text = f"{said(win)}{win.value_text}{win.unit}{word}{said(lose)}{lose.value_text}{lose.unit}"
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
-                      direction=win.direction, entity=_asked_name(q, picked, win), citations=cites)
+                      direction=win.direction, entity=self._compared_name(q, picked, win), citations=cites)
+
+    def _compared_name(self, q: Query, picked: list[Figure], f: Figure) -> str:
+        """A row named as the question's way of telling operands apart, in the report's words: 中央/地方
+        of one shared item is the row's own item when it says the name (地方一般公共预算本级收入), else
+        the words of its sentence that spell the name (高新区 -> 高新技术产业开发区)."""
+        i = next((k for k, g in enumerate(picked) if g is f), 0)
+        name = q.said_with.get(q.items[i], "") if i < len(q.items) else ""
+        if not name or not q.items[i].startswith(name):  # (A中，B和C: A is where, not which)
+            return _asked_name(q, picked, f)
+        if name in f.item:
+            return f.item
+        heading = section_topic(f.section)
+        if spelt_out(name, heading) and len(heading) <= 3 * len(name) + 4:
+            return heading  # （二）台州经济开发区: the heading is the name
+        return spelt_out(name, self.said_around(f)) or name
 
     def _operands(self, q: Query, docs, ranks, floor: float = MATCH_THRESHOLD, limit: int = 4) -> list[Figure] | str:
         """One row per asked item (under the first reading of the question that finds them all),
@@ -119,3 +139,18 @@ class CompareOps:
                     if alt:
                         out[k] = alt[0]
         return out
+
+
+# the comparative asked (谁更低, 哪个少, 较小): read after the names, which may hold 高/大/多 (高新区)
+_COMPARATIVE = re.compile(r"(?:更|谁|哪[个项块类边一级]{0,2}|较|比较)(多|少|高|低|大|小)")
+
+
+def _asks_less(q: Query) -> bool:
+    """Whether the question asks which is less (少/低/小) rather than more."""
+    text = q.norm
+    for name in sorted({*q.items, *q.said_with.values()}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    said = _COMPARATIVE.findall(text)
+    if said:
+        return said[-1] in "少低小"
+    return bool(re.search(r"少|低|小", text)) and not re.search(r"多|高|大", text)

@@ -109,7 +109,7 @@ class RowSearch:
                 continue  # 增值税 asked: 税收收入 is not it, however alike the words
             if named and _ENUMERATION.search(f.item) and not _ENUMERATION.search(phrase):
                 continue  # 烟叶税 asked: 车船税、船舶吨税、烟叶税等…合计 is several taxes together
-            if driver and chars_shared(driver, self._sentence_before(f)) < 0.75:
+            if driver and chars_shared(driver, self.said_around(f)) < 0.75:
                 continue  # 以旧换新带动的消费 asked: 消费券拉动的消费 is another driver's
             if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
                 continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
@@ -136,6 +136,10 @@ class RowSearch:
         if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
             out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
+
+    def said_around(self, f: Figure) -> str:
+        """The words that say whose the row is: its heading (（二）台州经济开发区) and its sentence."""
+        return f.section.rsplit(" > ", 1)[-1] + "。" + self._sentence_before(f)
 
     def _sentence_before(self, f: Figure) -> str:
         """The row's sentence up to its number (and the sentence before it: 发放消费券X万元，拉动消费Y亿元
