@@ -243,7 +243,11 @@ def _winner_name(q: Query, members: list[Figure], win: Figure, named: str | None
     # the question's word the winner's name holds, wherever it stands in the question's list
     held = [a for a in q.items if len(a) >= 2 and a in win.item]
     if held:
-        return max(held, key=len)  # 政府性基金预算收入 asked (四本预算), 地方政府性基金预算收入 in the report
+        # 政府性基金预算收入 asked (四本预算), 地方政府性基金预算收入 in the report: the family's name; a name
+        # the question wrote is given as the report names it when that is at most twice as long
+        # (营商环境 -> 不断改善营商环境), else in the question's words
+        asked = max(held, key=len)
+        return win.item if asked in q.norm and len(win.item) <= 2 * len(asked) else asked
     tail = 0
     while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
         tail += 1
