@@ -11,10 +11,12 @@ status) is the answerer's business.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from functools import lru_cache
 
+from .config import DATA_DIR
 from .figures import to_base
 from .index import Index
 from .question import variants
@@ -191,12 +193,26 @@ def _lead_start(text: str, f: Figure, figures: list[Figure], before: list[int]) 
 
 def _clause_after(text: str, f: Figure, nxt: Figure | None) -> str:
     """What the number's own clause says after it (…X亿元支持推进乡村振兴), up to the clause's end
-    or the next figure, whichever is first."""
+    or the next figure, whichever is first. A number named by its purpose because only a verb stands
+    before it (投入X亿元，用于A、B等，推进C事业发展) is named by all the purpose clauses that follow, up
+    to the statement's end."""
     start = max(f.end, f.change_end or 0)
-    end = min(f.sent_end, start + 30, nxt.start if nxt and nxt.start > start else f.sent_end)
-    tail = text[start:end]
+    stop = nxt.start if nxt and nxt.start > start else f.sent_end
+    tail = text[start:min(f.sent_end, start + 30, stop)]
     m = re.search(r"[，,；;。：:]", tail)
-    return tail[:m.start()] if m else tail
+    own = tail[:m.start()] if m else tail
+    if own.strip() or not m or tail[m.start()] not in "，," or "generic.verb_only:purpose" not in f.rules:
+        return own  # (再融资债券X亿元，主要用于A和B: a named total's uses are not its name)
+    purpose = text[start + m.end():min(f.sent_end, start + 90, stop)]
+    purpose = re.split(r"[；;。：:]", purpose)[0]
+    return purpose if purpose.startswith(_purpose_verbs()) else own
+
+
+@lru_cache(maxsize=1)
+def _purpose_verbs() -> tuple[str, ...]:
+    """Verbs that open a clause saying what money is for (用于, 支持 …: the extractor's word list)."""
+    lexicon = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))
+    return tuple(lexicon["generic"]["purpose_verbs"])
 
 
 def dimension(f: Figure) -> str:

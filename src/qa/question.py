@@ -309,7 +309,7 @@ _FILLER_WORDS = (
     r"金额|规模|数额|总额|数量|情况|水平|怎样|"
     r"预算数|预算安排|年初预算|安排了|安排|草案|计划|打算|准备|预计数|决算数|预计|预期|决算|收了|收|花了|花|用了|"
     r"今年|去年|明年|上年|本年|当年|全年|一年|年度|年底|年末|截至|截止|每月|每年|每人|每个|月|年|"
-    r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
+    r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|投向|投到|投在|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
     r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
     r"推算|倒推|反推|测算|说法|"
     r"降得|涨得|升得|掉得|免掉|数|压减了|压减|压缩了|压缩|削减了|削减|幅度|下来|提了|更大|更小|更慢|"
@@ -530,7 +530,9 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
             q.items = q.items * 2
             q.operand_years = year_list[:2]
     if q.qtype == "superlative":
-        q.group = _group_phrase(rest)
+        # 民生投入里，A、B、C三块哪块最多: the group is what the list stands in, not its members
+        where = re.match(r"(.{2,}?)(?:里面|里|当中|之中|中)[，,]", rest) if len(q.items) >= 2 else None
+        q.group = _group_phrase(where.group(1) if where and q.items[0] in rest[where.end():] else rest)
     if q.qtype in ("compare", "arithmetic") and q.op in ("", "sum", "diff") and len(q.items) >= 2:
         q.alternatives = _two_part_readings(rest, q)
 
@@ -915,7 +917,7 @@ _GROUP_FILLER = re.compile(r"几大块|几大项|几大类|几项|几类|几个|
                            r"里的?|当中|之中|哪一块|哪一本|哪一类|哪一个|哪一项|哪一笔|哪块|哪本|哪类|哪个|哪项|哪笔|哪边|"
                            r"一块|一本|一笔|钱|花钱|来源|所列的?|列出的?|列举的?|"
                            # 各项支出 / 用途里 / 哪方面: how the members are counted, not which family
-                           r"各(?!级)|用途|用得|用在|方面|类别")
+                           r"各(?!级)|用途|用得|用在|投得|花得|发得|方面|类别")
 
 
 def _listed(rest: str) -> list[str]:
@@ -937,7 +939,8 @@ def _listed(rest: str) -> list[str]:
             left, _, right = raw[-1].rpartition("和")
             if len(_clean(left)) >= 4 and not (counted and _chinese_number(counted.group(1)) <= len(raw)):
                 raw = raw[:-1] + [left, right]
-        parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", p))) for p in raw]
+        # (卫生健康三块: the count closing the list is not part of its last member)
+        parts = [_clean(_GROUP_FILLER.sub("", re.sub(r"[()]", "", _cut_counted(p)))) for p in raw]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             tail = re.search(r"(支出|收入|资金|债券|税)", rest[listed.end():])
