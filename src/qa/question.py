@@ -311,7 +311,7 @@ _FILLER_WORDS = (
     r"今年|去年|明年|上年|本年|当年|全年|一年|年度|年底|年末|截至|截止|每月|每年|每人|每个|月|年|"
     r"下达的|下达|核定的|核定|批准的|批准|批的|批|给|投向|投到|投在|争取到|争取|筹集了|筹集|筹措了|筹措|发放了|拨付了|拨了|领|发了|的钱|块钱|钱|哪|累计|"
     r"万亿元|亿元|万元|元|更|得|还得|比|到|至|财政|这块|这一块|这方面|方面|领域|拟按|拟|按|说|报告里|报告中|报告|"
-    r"推算|倒推|反推|测算|说法|"
+    r"推算|倒推|反推|测算|说法|从|"
     r"降得|涨得|升得|掉得|免掉|数|压减了|压减|压缩了|压缩|削减了|削减|幅度|下来|提了|更大|更小|更慢|"
     r"增减|涨跌|升降|"
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
@@ -457,9 +457,9 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
     two_years = len(set(year_list)) >= 2
     if (len(set(scopes)) >= 2 or two_years) and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
         q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多 / 2025年和2026年哪个多
-    if q.qtype == "change" and two_years and re.search(r"比\s*(?:(?:19|20)\d\d\s*年)?", rest) \
+    if q.qtype == "change" and two_years and re.search(r"比|从", rest) \
             and _AMOUNT_CHANGE_ASKED.search(rest):
-        q.qtype, q.op = "arithmetic", "diff"  # 2025年比2021年多了多少亿元: the two years' levels apart
+        q.qtype, q.op = "arithmetic", "diff"  # 2025年比2021年 / 从2021年到2025年多了多少亿元: the two years' levels apart
     q.attribute = _attribute(rest, q.qtype)
     if q.qtype == "superlative":
         q.extreme = "min" if re.search(r"最(少|小|低|慢)|降幅最小", rest) else "max"
@@ -528,7 +528,10 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
             q.operand_scopes = scopes[:2]
         elif len(year_list) >= 2 and year_list[0] != year_list[1]:
             q.items = q.items * 2
-            q.operand_years = year_list[:2]
+            # (从2021年到2025年 asks the later level against the earlier, as 2025年比2021年 does)
+            q.operand_years = year_list[:2][::-1] if re.search(r"从[^，,]{0,6}?(?:到|至)", rest) else year_list[:2]
+            if _SPAN.fullmatch(q.period) or q.period == "五年":
+                q.period = ""  # “十四五”期间从2021年到2025年: the years say which levels; the span only frames them
     if q.qtype == "superlative":
         # 民生投入里，A、B、C三块哪块最多: the group is what the list stands in, not its members
         where = re.match(r"(.{2,}?)(?:里面|里|当中|之中|中)[，,]", rest) if len(q.items) >= 2 else None
@@ -740,6 +743,10 @@ def _items(rest: str, q: Query) -> list[str]:
     if q.op == "ratio":
         m = _TIMES.search(rest)
         first, second = _clean(m.group(1)), _clean(m.group(2))
+        driven = _DRIVEN.search(first)
+        if driven and len(second) < 2:
+            second = driven.group(1)  # 消费券拉动的消费是发放额的几倍: the amount paid out is the vouchers'
+
         if first and second:
             return _inherit_subject([first, second])
     if q.op == "per_head":
@@ -766,6 +773,11 @@ def _items(rest: str, q: Query) -> list[str]:
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining"):
         if q.op == "sum":  # …和C加起来: the sum's word is not part of the last operand (加上 joins two)
             rest = _SUM.sub(lambda m: m.group(0) if m.group(0) == "加上" else " ", rest)
+        clauses = re.split(r"[，,]", rest)
+        if q.qtype == "arithmetic" and len(clauses) >= 2 and len([p for p in _split(clauses[0]) if _clean(p)]) >= 2 \
+                and all(len([p for p in _split(c) if _clean(p)]) <= 1 and not _HEAD_ONLY.match(_clean(c))
+                        for c in clauses[1:]):
+            rest = clauses[0]  # 限额减去余额，还有多少举债空间: the operands are all in the first clause
         raw = _split(rest)
         if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
             raw[0] = _after_subject(raw[0])

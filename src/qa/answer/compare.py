@@ -113,6 +113,11 @@ class CompareOps:
             return "这些项目不在同一份报告中，无法直接计算或比较。"
         doc = max(shared, key=lambda d: doc_votes[d])
         first = next(r.fig for r in found[0] if r.fig.doc == doc)
+        if q.operand_years and len(found) == 2:
+            # one item in two years: the sentence that states both (从2021年的X增加至2025年的Y), if any
+            paired = [r.fig for r in found[0] if r.fig.doc == doc
+                      and any(o.fig.sent_start == r.fig.sent_start and o.fig.doc == doc for o in found[1])]
+            first = paired[0] if paired else first
         out = [first]
         for rows in found[1:]:
             rows = [r for r in rows if r.fig.doc == doc and r.fig is not first]
@@ -125,7 +130,9 @@ class CompareOps:
                      and _SPAN_OF_YEARS.search(first.period)]  # 五年来 with 五年来
             if not alike and _SPAN_OF_YEARS.search(first.period):
                 alike = [r for r in rows if r.fig.period == first.period]
-            out.append((alike or same or rows)[0].fig)
+            pool = alike or same or rows
+            beside = [r.fig for r in pool if q.operand_years and r.fig.sent_start == first.sent_start]
+            out.append((beside or [pool[0].fig])[0])
         dims = [dimension(f) for f in out]
         major = max(set(dims), key=dims.count)
         if q.attribute == "amount" and major != "元" and all(
