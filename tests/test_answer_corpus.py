@@ -62,6 +62,8 @@ def mismatch(engine, ex: dict) -> str:
     for words in ex.get("answer_has", []):
         if words not in rec["answer"]:
             lines.append(f"answer lacks {words!r}")
+    if "answer_starts" in ex and not rec["answer"].startswith(ex["answer_starts"]):
+        lines.append(f"answer does not start with {ex['answer_starts']!r}")
     if ex.get("status") == "answered" and not rec["citations"]:
         lines.append("an answer without a citation")
     return "\n".join(lines) + (f"\nanswer: {rec['answer']}" if lines else "")
@@ -87,7 +89,7 @@ def test_known_gap(engine, ex):
 
 def test_corpus_keeps_its_size_and_asserts_something():
     assert len(EXAMPLES) >= MIN_ANSWER_EXAMPLES, len(EXAMPLES)
-    bad = [i for i, ex in EXAMPLES + GAPS if "status" not in ex or set(ex) - {"q", "note", "why", "answer_has", *CHECKED}]
+    bad = [i for i, ex in EXAMPLES + GAPS if "status" not in ex or set(ex) - {"q", "note", "why", "answer_has", "answer_starts", *CHECKED}]
     assert not bad, f"examples without a status or with unknown keys: {bad}"
     names = [doc["report"]["file"] for _, doc in _files()]
     assert len(names) == len(set(names)), names

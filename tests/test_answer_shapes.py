@@ -249,3 +249,20 @@ def test_a_listed_winner_is_named_by_the_question_word_its_name_holds():
     q = parse_question("2026年地区生产总值增速、居民消费价格涨幅、城镇调查失业率这几个百分比哪个最大？")
     members = [row("地区生产总值增速", "5.1"), row("城镇调查失业率", "5.6"), row("居民消费价格涨幅", "2.1")]
     assert _winner_name(q, members, members[1]) == "城镇调查失业率"
+
+
+def test_a_winner_named_by_what_sets_it_apart_ends_where_a_word_ends():
+    """Members sharing a long tail are told apart by what precedes it; when the tail shared by
+    all starts inside a word (…示范区/…工区 share 区), the name keeps that word whole."""
+    from decimal import Decimal
+
+    from qa.answer.common import _winner_name
+    from qa.records import Figure
+
+    def row(item: str, value: str) -> Figure:
+        return Figure("r", item, Decimal(value), value, "亿元", "amount", 0, 1, 0, 1)
+
+    q = parse_question("南阳2019年示范区、高新区、官庄工区中，哪个一般公共预算收入最多？")
+    members = [row("城乡一体化示范区一般公共预算收入", "2.45"), row("高新区一般公共预算收入", "3.1"),
+               row("官庄工区一般公共预算收入", "0.8")]
+    assert _winner_name(q, members, members[0]) == "城乡一体化示范区"

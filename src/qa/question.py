@@ -128,6 +128,9 @@ class Query:
     attribute: str = "amount"  # amount | change | ratio | count | standard
     items: list[str] = field(default_factory=list)
     group: str = ""  # superlative: the family compared (重点支出)
+    # superlative over contenders the question lists: what they are, as the answer says it (民生投入
+    # of 民生投入里，A、B、C三块; 所列各项 when the question says only the list; '' with no list)
+    listed_as: str = ""
     extreme: str = "max"  # superlative: max | min
     by: str = "value"  # superlative/compare: value | change
     op: str = ""  # arithmetic: sum | total | diff | gap | except | surplus | share | remaining | ratio | per_head
@@ -536,6 +539,12 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         # 民生投入里，A、B、C三块哪块最多: the group is what the list stands in, not its members
         where = re.match(r"(.{2,}?)(?:里面|里|当中|之中|中)[，,]", rest) if len(q.items) >= 2 else None
         q.group = _group_phrase(where.group(1) if where and q.items[0] in rest[where.end():] else rest)
+        run = _LIST_RUN.search(rest) if len(q.items) >= 2 else None
+        if run:  # (the list and its count are the contenders, not what they are)
+            counted = _COUNTED.search(run.group(1).split("、")[-1])  # A、B、C三项投入: 投入 is what they are
+            said = rest[:run.start(1)] + " " + (run.group(1).split("、")[-1][counted.end():] if counted else "")
+            q.listed_as = _group_phrase(re.sub(r"[()]", " ", _COUNTED.sub(" ", said + " " + rest[run.end(1):]))) \
+                or "所列各项"
     if q.qtype in ("compare", "arithmetic") and q.op in ("", "sum", "diff") and len(q.items) >= 2:
         q.alternatives = _two_part_readings(rest, q)
 
@@ -925,17 +934,21 @@ def _subject_of(item: str) -> str:
     return re.sub(r"(余额|限额|总额|规模|金额|数额|收入|支出|资金)$", "", item)
 
 
-_GROUP_FILLER = re.compile(r"几大块|几大项|几大类|几项|几类|几个|几本|几块|几笔|这几|那几|各项|各类|各个|主要|中(?![央国小心期长等职学医药])的?|"
+_GROUP_FILLER = re.compile(r"(?:这|那)?几大?[项类个本块笔]|这几|那几|各项|各类|各个|主要|中(?![央国小心期长等职学医药])的?|"
                            r"里的?|当中|之中|哪一块|哪一本|哪一类|哪一个|哪一项|哪一笔|哪块|哪本|哪类|哪个|哪项|哪笔|哪边|"
                            r"一块|一本|一笔|钱|花钱|来源|所列的?|列出的?|列举的?|"
                            # 各项支出 / 用途里 / 哪方面: how the members are counted, not which family
                            r"各(?!级)|用途|用得|用在|投得|花得|发得|方面|类别")
 
 
+# contenders a question lists: A、B、C up to the words that end the list
+_LIST_RUN = re.compile(r"([^，。,(]{2,}?(?:、[^，。,、]{2,}?)+)(?:这|那|等|中|里|哪|谁|，|,|$)")
+
+
 def _listed(rest: str) -> list[str]:
     """Items a superlative question lists itself (A、B、C这几类支出哪个最多), or a known family
     (四本预算) expanded from the vocabulary; [] when the question names only the group."""
-    listed = re.search(r"([^，。,]{2,}?(?:、[^，。,、]{2,}?)+)(?:这|那|等|中|里|哪|谁|，|,|$)", rest)
+    listed = _LIST_RUN.search(rest)
     if listed:
         body = listed.group(1)
         body = body[body.rfind("(") + 1:] if "(" in body else body

@@ -252,7 +252,13 @@ def _winner_name(q: Query, members: list[Figure], win: Figure, named: str | None
     while tail < min(map(len, items)) and len({it[len(it) - tail - 1] for it in items}) == 1:
         tail += 1
     if tail >= 4 and len(win.item) - tail >= 2:
-        return win.item[:len(win.item) - tail]
+        from ..tokenizer import cut
+        ends, at = set(), 0
+        for w in cut(win.item):
+            at += len(w)
+            ends.add(at)
+        # (城乡一体化示范区, not 城乡一体化示范: the name ends where a word of it ends)
+        return win.item[:min((e for e in ends if e >= len(win.item) - tail), default=len(win.item) - tail)]
     if len(q.items) != len(members):
         return win.item
     # the name the question gave this member (治水 for 水污染防治), else the one its words are nearest

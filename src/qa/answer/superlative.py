@@ -70,9 +70,9 @@ class SuperlativeOps:
         cite = self._cite(win)
         word = {"decline": "降幅最大", "change": "增长最快" if q.extreme == "max" else "增长最慢"}.get(
             q.by, "最多" if q.extreme == "max" else "最少")
-        group = q.group or "所列项目"
-        text = f"{group}中{word}的是{win.item}：{self._describe(win, cite, q.by != 'value')}"
+        group = (q.listed_as if listed else "") or q.group or "所列项目"
         entity = _winner_name(q, members, win, named.get(id(win))) if listed else win.item
+        text = f"{group}中{word}的是{entity}：{self._describe(win, cite, q.by != 'value')}"
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
@@ -124,3 +124,4 @@ class SuperlativeOps:
         if q.count:
             ranked = [r for r in ranked if len(r[1]) == q.count] or ranked
         return ranked
+
