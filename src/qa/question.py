@@ -470,10 +470,15 @@ def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> 
             q.by = "decline"
         elif _GROWTH_MOST.search(rest):
             q.by = "change"
-    if q.qtype == "compare" and re.search(r"增长|增幅|增速|更快|(?:涨|升|增|长)得(?:更)?快", rest):
-        q.by = "change"
+    if q.qtype == "compare" and (re.search(r"增长|增幅|增速|更快|(?:涨|升|增|长)得(?:更)?快", rest)
+                                 or _CHANGE_AMOUNT.search(rest)):
+        q.by = "change"  # (哪个提高的钱多 / A的增加额和B的增加额: the amounts they rose by)
     elif q.qtype == "compare" and re.search(r"降得|降幅|下降|跌得|减少得", rest):
         q.by = "decline"
+
+
+# the amount something rose by, compared: 提高的钱多 / 增加额 / 增加得多
+_CHANGE_AMOUNT = re.compile(r"的?(?:增加额|增加值|增量|提高额|(?:提高|增加|上调)(?:的|了|得)(?:钱数?|金额|数额)?(?:更)?(?:多|大))")
 
 
 # 预备费预算 / 预算里的预备费: 预算 says the status, not the item, when it stands beside a whole
@@ -775,6 +780,8 @@ def _items(rest: str, q: Query) -> list[str]:
         parts = [_clean(p) for p in re.split(r"[、和及]", listed.group(1))] if listed else []
         if len([p for p in parts if len(p) >= 2]) >= 2:
             return [p for p in parts if len(p) >= 2]  # 两笔专项（A、B）加起来: the list in parentheses
+    if q.qtype == "compare" and q.by == "change":
+        rest = _CHANGE_AMOUNT.sub(" ", rest)
     if q.qtype == "compare" and not q.op and (shared := _whose_item(rest)):
         names, item = shared
         q.said_with.update({n + item: n for n in names})

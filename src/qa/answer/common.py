@@ -226,7 +226,8 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
         return f"{q.operand_years[min(i, len(q.operand_years) - 1)]}年"
     asked = q.items[i] if i < len(q.items) else ""
     if asked and coverage(asked, win.item) >= 0.99:
-        return asked
+        # (居民医保人均补助标准 asked: the report's 居民医保人均财政补助标准, when not much longer)
+        return win.item if len(win.item) <= 2 * len(asked) else asked
     if asked and len({f.item for f in picked}) == 1:
         # both rows carry one name (核减率): only the question tells them apart (工程结算评审核减率)
         rest = asked[:-len(win.item)] if asked.endswith(win.item) else asked

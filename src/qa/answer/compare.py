@@ -48,7 +48,8 @@ class CompareOps:
                 return _abstain(question, "报告没有同时给出两项的增幅，无法比较。", cites)
             falls = q.by == "decline"
             win, lose = (a, b) if (_signed_change(a) >= _signed_change(b)) != falls else (b, a)
-            text = (f"{self._compared_name(q, picked, win)}{'降得更多' if falls else '增长更快'}："
+            rose = "增长更快" if win.change_unit in ("%", "个百分点") else "增加更多"  # (提高30元 against 20元)
+            text = (f"{self._compared_name(q, picked, win)}{'降得更多' if falls else rose}："
                     f"{self._describe(win, self._cite(win), True)}；{self._describe(lose, self._cite(lose), True)}")
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
                           unit=win.change_unit, direction=win.direction, entity=self._compared_name(q, picked, win),
