@@ -833,8 +833,8 @@ def _whose_item(rest: str) -> tuple[list[str], str] | None:
     for pair, other in (clauses, clauses[::-1]):
         raw = _split(pair)
         names = [_TRAILING.sub("", _clean(p)) for p in raw]
-        if len(raw) < 2 or not all(2 <= len(n) <= 5 and _subject_of(n) == n for n in names):
-            continue
+        if len(raw) < 2 or not all(2 <= len(n) <= 10 and _subject_of(n) == n for n in names):
+            continue  # (names of zones run long: 高新技术产业开发区和循环化工园区，哪个的收入多)
         if len(_split(other)) != 1:
             continue
         item = _TRAILING.sub("", _clean(other))
