@@ -835,8 +835,8 @@ def _whose_item(rest: str) -> tuple[list[str], str] | None:
         names = [_TRAILING.sub("", _clean(p)) for p in raw]
         if len(raw) < 2 or not all(2 <= len(n) <= 10 and _subject_of(n) == n for n in names):
             continue  # (names of zones run long: 高新技术产业开发区和循环化工园区，哪个的收入多)
-        if len(_split(other)) != 1:
-            continue
+        if len(_split(other)) != 1 or re.search(r"(?:里面|里|当中|之中|中)\s*$", other):
+            continue  # (A里，B和C: A is where B and C sit, not what they share)
         item = _TRAILING.sub("", _clean(other))
         if len(item) >= 4 and _subject_of(item) != item:
             return names, item
