@@ -257,6 +257,14 @@ _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|�
 _PERCENT_OF = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|约占)(.{2,40}?)的百分之(?:几|多少)")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例|" + _PERCENT_OF.pattern[1:])
 # "A是B的多少倍 / A相当于B的几倍": A / B
+# a zone inside a place (its figures stand under its own heading or sentence) before an item
+_ZONE_ITEM = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|工业园区|园区|新区|示范区|高新区|经开区|试验区))"
+                        r"([\u4e00-\u9fff]{4,})$")
+
+
+# 消费券每1元拉动了多少消费 / 1块钱补贴带动了多少消费: what one yuan of the driver drove, a ratio
+_PER_YUAN = re.compile(r"(?:每\s*)?(?:1|一)\s*(?:元|块钱?)(?P<driver>[\u4e00-\u9fff]{0,8}?)(?:大约|大概|约|能|可以|平均)?"
+                       r"(?:拉动|带动|撬动)了?(?:多少|几)(?:元|块钱?)?(?P<driven>[\u4e00-\u9fff]{2,8})")
 _TIMES = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|达到)(.{2,40}?)的(?:多少|几)倍")
 # "平均每人/每户(发了/领了)多少": an amount over the people (households) it reaches
 # 平均每人 / 平均每户农户 / 平均每个项目 (the counted noun: `per`), then the verb of getting
@@ -505,6 +513,11 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         if driven and q.qtype in ("lookup", "change", "arithmetic", "compare"):
             q.items[k] = driven.group(2)
             q.said_with[driven.group(2)] = driven.group(1)
+    if q.qtype in ("lookup", "change") and len(q.items) == 1 and (zone := _ZONE_ITEM.match(q.items[0])) \
+            and _subject_of(zone.group(2)) != zone.group(2):
+        # 高新技术产业开发区一般公共预算收入: the zone's row, whose heading or sentence names the zone
+        q.items = [zone.group(2)]
+        q.said_with[zone.group(2)] = zone.group(1)
     if q.qtype in ("lookup", "change") and q.attribute != "ratio":
         # (a list's name keeps its 预算: 三公经费预算合计; 完成预算的比例 asks the outturn's ratio)
         q.items = [_status_off_item(q, it) for it in q.items]
@@ -574,8 +587,8 @@ def _question_type(rest: str) -> tuple[str, str]:
     ranked = vocabulary().superlative_names.sub(" ", rest)
     if _SUPERLATIVE.search(ranked) and "哪" in rest:
         return "superlative", ""  # 哪一块占比最大: which one, not a share to compute
-    if _TIMES.search(rest):
-        return "arithmetic", "ratio"  # A是B的多少倍
+    if _TIMES.search(rest) or _PER_YUAN.search(rest):
+        return "arithmetic", "ratio"  # A是B的多少倍 / 每1元A拉动多少B
     if _PER_HEAD.search(rest):
         return "arithmetic", "per_head"  # 平均每人多少
     if _GAP.search(rest):
@@ -754,6 +767,13 @@ def _items(rest: str, q: Query) -> list[str]:
             return [_clean(m.group(1)), _clean(m.group(2))]
     if q.qtype == "superlative":
         return _listed(rest)
+    if q.op == "ratio" and not _TIMES.search(rest):
+        m = _PER_YUAN.search(rest)
+        driver = _clean(m.group("driver")) or _clean(rest[:m.start()])
+        driven = _clean(m.group("driven"))
+        if driver and driven:
+            q.said_with[driven] = driver
+            return [driven, driver]
     if q.op == "ratio":
         m = _TIMES.search(rest)
         first, second = _clean(m.group(1)), _clean(m.group(2))

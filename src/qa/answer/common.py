@@ -14,6 +14,7 @@ from ..matching import MATCH_THRESHOLD, chars_shared, coverage, dimension
 from ..question import (LOWER_SCOPE, ONE_MONTH, SCOPE_ALIAS, Query, lower_scope_spelling, scope_level,
                         vocabulary)
 from ..records import Answer, Citation, Figure
+from ..rows import section_topic
 
 if TYPE_CHECKING:
     from .answerer import Answerer
@@ -143,10 +144,11 @@ class Scored:
 
 
 def _place_said(place: str, f: Figure, text: str) -> bool:
-    """Whether the row's item or its sentence up to the number names the place (永安 for 永安市)."""
+    """Whether the row's item, its sentence up to the number or its heading names the place (永安 for
+    永安市; 台州高新区 heading the row for 高新区), or spells out its short name (经开区 for 经济技术开发区)."""
     core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", place) or place
-    lead = text[f.sent_start:f.end]
-    return core in f.item or core in lead
+    lead = text[f.sent_start:f.end] + "。" + section_topic(f.section)
+    return core in f.item or core in lead or (len(place) >= 3 and bool(spelt_out(place, lead)))
 
 
 def _family_of(phrase: str) -> tuple[str, ...]:
