@@ -515,7 +515,7 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
             q.said_with[driven.group(2)] = driven.group(1)
     if q.qtype in ("lookup", "change") and len(q.items) == 1 and (zone := _ZONE_ITEM.match(q.items[0])) \
             and _subject_of(zone.group(2)) != zone.group(2):
-        # 高新技术产业开发区一般公共预算收入: the zone's row, whose heading or sentence names the zone
+        # 经济技术开发区税收收入: the zone's row, whose heading or sentence names the zone
         q.items = [zone.group(2)]
         q.said_with[zone.group(2)] = zone.group(1)
     if q.qtype in ("lookup", "change") and q.attribute != "ratio":
@@ -854,7 +854,7 @@ def _whose_item(rest: str) -> tuple[list[str], str] | None:
         raw = _split(pair)
         names = [_TRAILING.sub("", _clean(p)) for p in raw]
         if len(raw) < 2 or not all(2 <= len(n) <= 10 and _subject_of(n) == n for n in names):
-            continue  # (names of zones run long: 高新技术产业开发区和循环化工园区，哪个的收入多)
+            continue  # (names of zones run long: 经济技术开发区和综合保税区，哪个的收入多)
         if len(_split(other)) != 1 or re.search(r"(?:里面|里|当中|之中|中)\s*$", other):
             continue  # (A里，B和C: A is where B and C sit, not what they share)
         item = _TRAILING.sub("", _clean(other))

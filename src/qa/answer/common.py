@@ -195,7 +195,7 @@ def _largest_common_unit(rows: list[Figure]) -> str:
 
 
 def spelt_out(short: str, text: str) -> str:
-    """'高新区' in '…淮南高新技术产业开发区（山南新区）…' -> '高新技术产业开发区': the shortest run of the
+    """'高新区' in '…某市高新技术产业开发区2025年…' -> '高新技术产业开发区': the shortest run of the
     text that opens with the short name's first character, holds its characters in order and ends with
     its last ('' when none is at most four times as long): how the report writes an abbreviated name."""
     best = ""
