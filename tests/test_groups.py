@@ -159,3 +159,21 @@ def test_the_family_asked_is_not_its_own_member():
     assert is_group_total("重点支出", "支出总量") and is_group_total("资金", "设立总规模")
     assert not is_group_total("税收收入税种", "增值税")
     assert not is_group_total("社会保障和就业支出", "就业支出")  # a member, though its name is inside the family's
+
+
+def test_sentences_opening_with_one_short_verb_before_their_amounts_are_parallel():
+    """投入X亿元，用于A…。投入Y亿元，用于B…: a list written as sentences that open with the same
+    two-character verb, however long each purpose; an opening that differs is not the same list."""
+    from qa.lists import parallel
+
+    text = ("投入21.3亿元，用于推进义务教育均衡发展、建设教育人才中心、强化职业教育等，为5.2万名学生提供营养餐，"
+            "向1.1万名困难学生发放生活补助和助学金。投入23.8亿元，用于稳就业保民生。安排19.4亿元，用于卫生健康。")
+
+    def row(value: str) -> Figure:
+        start = text.index(value)
+        return Figure("r", "x" + value, Decimal(value), value, "亿元", "amount", start, start + len(value) + 2,
+                      text.rfind("。", 0, start) + 1, text.index("。", start) + 1)
+
+    a, b, c = row("21.3"), row("23.8"), row("19.4")
+    assert parallel(text, a, b, text[a.end:b.start])
+    assert not parallel(text, b, c, text[b.end:c.start])

@@ -280,7 +280,9 @@ def parallel(text: str, a: Figure, b: Figure, gap: str) -> bool:
         return False
     lead_a = text[a.sent_start:a.start].lstrip()
     lead_b = text[b.sent_start:b.start].lstrip()
-    return a.sent_start != b.sent_start and len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
+    # (投入X亿元，用于A。投入Y亿元，用于B: a two-character opening that is all before the number)
+    return a.sent_start != b.sent_start and (len(lead_a) >= 3 and lead_a[:3] == lead_b[:3]
+                                             or len(lead_a) == 2 and lead_a == lead_b)
 
 
 def _bullet_kind(mark: str) -> str:

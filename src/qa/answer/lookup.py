@@ -15,6 +15,7 @@ from ..records import Answer, Figure
 from .common import (
     _AMOUNT_CHANGE,
     _CHANGE_ITEM,
+    _CHANGE_VERB,
     _DECLINE,
     Scored,
     _abstain,
@@ -122,7 +123,10 @@ class LookupOps:
                         f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}")
                 return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
                               unit=unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
-        if q.attribute == "change" and not top.direction and not _CHANGE_ITEM.match(top.item):
+        # (过紧日子压减支出 asked as 压减了多少: the row's own verb says its value is the change)
+        verbs = _CHANGE_VERB.findall(top.item)
+        if q.attribute == "change" and not top.direction and not _CHANGE_ITEM.match(top.item) \
+                and not any(v in q.norm or v in q.text for v in verbs):
             return _abstain(question, f"报告给出了{top.item}的数额，但没有说明它的增减变化。", [self._cite(top)])
         if q.attribute == "amount" and self._measure_fit(q, top) < 0:
             return _abstain(question, f"报告没有给出{phrase}的金额，只说明了它的{_describe_measure(top)}。",
