@@ -226,7 +226,9 @@ def scope_words(scope: str) -> tuple[str, ...]:
 _STATUS = [
     ("决算", re.compile(r"决算")),
     ("预计", re.compile(r"预计|预估")),
-    ("预算", re.compile(r"预算数|预算安排|年初预算|草案|计划安排|拟安排|预期|预算是多少|预算多少|预算为|计划(?:是|为|多少|规模)")),
+    # (一般公共预算多少: 预算 ends a budget's name there, it does not ask the budgeted figure)
+    ("预算", re.compile(r"预算数|预算安排|年初预算|草案|计划安排|拟安排|预期|"
+                      r"(?<!一般公共)(?<!资本经营)(?<!性基金)(?<!保险基金)预算(?:是多少|多少|为)|计划(?:是|为|多少|规模)")),
     ("执行", re.compile(r"实际(?:完成|执行|动用|使用|支出|拨付|到位)|执行数")),
 ]
 # (a county may have a one-character name: 寿县, 歙县, 沛县)
