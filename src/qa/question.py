@@ -258,7 +258,6 @@ _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|�
 # "A相当于B的百分之几 / A是B的百分之多少": A / B, as a share
 _PERCENT_OF = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|约占)(.{2,40}?)的百分之(?:几|多少)")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例|" + _PERCENT_OF.pattern[1:])
-# "A是B的多少倍 / A相当于B的几倍": A / B
 # a zone inside a place (its figures stand under its own heading or sentence) before an item
 _ZONE_ITEM = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|工业园区|园区|新区|示范区|高新区|经开区|试验区))"
                         r"([\u4e00-\u9fff]{4,})$")
@@ -267,6 +266,7 @@ _ZONE_ITEM = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|工�
 # 消费券每1元拉动了多少消费 / 1块钱补贴带动了多少消费: what one yuan of the driver drove, a ratio
 _PER_YUAN = re.compile(r"(?:每\s*)?(?:1|一)\s*(?:元|块钱?)(?P<driver>[\u4e00-\u9fff]{0,8}?)(?:大约|大概|约|能|可以|平均)?"
                        r"(?:拉动|带动|撬动)了?(?:多少|几)(?:元|块钱?)?(?P<driven>[\u4e00-\u9fff]{2,8})")
+# "A是B的多少倍 / A相当于B的几倍": A / B
 _TIMES = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|达到)(.{2,40}?)的(?:多少|几)倍")
 # "平均每人/每户(发了/领了)多少": an amount over the people (households) it reaches
 # 平均每人 / 平均每户农户 / 平均每个项目 (the counted noun: `per`), then the verb of getting
@@ -561,8 +561,9 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         q.group = _group_phrase(where.group(1) if where and q.items[0] in rest[where.end():] else rest)
         run = _LIST_RUN.search(rest) if len(q.items) >= 2 else None
         if run:  # (the list and its count are the contenders, not what they are)
-            counted = _COUNTED.search(run.group(1).split("、")[-1])  # A、B、C三项投入: 投入 is what they are
-            said = rest[:run.start(1)] + " " + (run.group(1).split("、")[-1][counted.end():] if counted else "")
+            last = run.group(1).split("、")[-1]
+            counted = _COUNTED.search(last)  # A、B、C三项投入: 投入 is what they are
+            said = rest[:run.start(1)] + " " + (last[counted.end():] if counted else "")
             q.listed_as = _group_phrase(re.sub(r"[()]", " ", _COUNTED.sub(" ", said + " " + rest[run.end(1):]))) \
                 or "所列各项"
     if q.qtype in ("compare", "arithmetic") and q.op in ("", "sum", "diff") and len(q.items) >= 2:
@@ -782,7 +783,6 @@ def _items(rest: str, q: Query) -> list[str]:
         driven = _DRIVEN.search(first)
         if driven and len(second) < 2:
             second = driven.group(1)  # 消费券拉动的消费是发放额的几倍: the amount paid out is the vouchers'
-
         if first and second:
             return _inherit_subject([first, second])
     if q.op == "per_head":

@@ -31,9 +31,10 @@ _FLOW_WORDS = re.compile(r"当期|当年")
 # 增加/减少/多了 ask for an amount; 增长/下降/增幅 for a rate
 _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加了?多少|减少了?多少|多了多少|少了多少|提高了?多少")
 # an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
-_CHANGE_ITEM = re.compile(r"^(降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|新增|减税)")
-# the same verbs inside an item (新建和改造提升高标准农田): asked with the verb, the amount is the change
+# verbs of change an item may hold (新建和改造提升高标准农田): asked with the verb, the amount is the change;
+# an item opening with one (降低费用负担) is itself a change
 _CHANGE_VERB = re.compile(r"降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|提升|新增|减税")
+_CHANGE_ITEM = re.compile(rf"^(?:{_CHANGE_VERB.pattern})")
 _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
 _RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|累计|总额|总量")

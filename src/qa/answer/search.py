@@ -139,7 +139,7 @@ class RowSearch:
 
     def said_around(self, f: Figure) -> str:
         """The words that say whose the row is: its heading (（二）台州经济开发区) and its sentence."""
-        return f.section.rsplit(" > ", 1)[-1] + "。" + self._sentence_before(f)
+        return section_topic(f.section) + "。" + self._sentence_before(f)
 
     def _sentence_before(self, f: Figure) -> str:
         """The row's sentence up to its number (and the sentence before it: 发放消费券X万元，拉动消费Y亿元
