@@ -181,6 +181,10 @@ LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县
 _FIGURE_CONTEXT = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))["context"]
 _NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in _FIGURE_CONTEXT["scope_not_after"])
 # 市县两级 (the city and its counties together) is the whole place: the extractor's word, same value
+# a qualifier of the figure (超过, 接近, 大约: figure_lexicon.json items.qualifiers_before) said just before
+# the question word bounds the number asked (占全球比重超过多少); it is no word of the item
+_QUALIFIERS = frozenset(json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))
+                        ["items"]["qualifiers_before"])
 _BOTH_LEVELS = {w: v for w, v in _FIGURE_CONTEXT["scope_canonical"].items() if w.endswith("两级")}
 # (地方一般公共预算本级收入, 政府性基金本级收入: 本级 after the budget's name is part of an item's
 # name, not a scope)
@@ -701,6 +705,12 @@ def _without_classifiers(words: list[str]) -> list[str]:
     return out
 
 
+def _without_qualifiers(words: list[str]) -> list[str]:
+    """The words without a qualifier (超过, 接近) that stands just before 多少/几."""
+    return [w for i, w in enumerate(words)
+            if not (w in _QUALIFIERS and i + 1 < len(words) and words[i + 1].startswith(("多少", "几")))]
+
+
 # which-words whose measure word jieba may cut off as a word of its own
 _WHICH = re.compile(r"哪一?[级个项块类本笔边方]")
 
@@ -709,7 +719,8 @@ def _clean(phrase: str) -> str:
     """The phrase without question words: whole filler tokens are dropped, content kept."""
     phrase = re.sub(r"[（(][^）)]*[）)]", "", phrase)  # (含上划中央收入): a note, not the item
     phrase = _WHICH.sub(" ", phrase)  # (jieba cuts 哪一级 as 哪/一级)
-    words = [w for w in _without_classifiers(_words(phrase)) if not _FILLER_TOKEN.fullmatch(w)]
+    words = _without_qualifiers(_without_classifiers(_words(phrase)))
+    words = [w for w in words if not _FILLER_TOKEN.fullmatch(w)]
     while words and _LEADING_VERB.fullmatch(words[0].strip()):
         words = words[1:]  # 通过一卡通发的补贴 / 发的惠农补贴: how it was paid, not what
     while words and words[-1].strip() in _TRAILING_VERBS:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..extract import plain_unit
 from ..index import Index
 from ..lists import GroupFinder
 from ..matching import GENERIC_ITEM, MATCH_THRESHOLD, bigrams, clause_contexts, generic_leads
@@ -98,6 +99,8 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         if explain and "candidates" not in trace and q.items and q.qtype in ("lookup", "change"):
             self._trace_candidates(q.items[0], q, docs, ranks, trace)
         ans.trace = trace
+        if ans.unit:
+            ans.unit = plain_unit(ans.unit)  # 8241名 is stated as 8241人 (the text keeps 名)
         if ans.status == "answered" and self.router.answered_from_home(q, docs):
             # several places are indexed and the question named none: say whose report answered
             # (the cited report's title is beside the answer; the text keeps only the answer's numbers)

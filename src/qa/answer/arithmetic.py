@@ -27,6 +27,7 @@ from .common import (
     _is_money,
     _largest_common_unit,
     _num,
+    _operand_query,
     fmt_decimal,
     per_head,
     ratio_of,
@@ -80,6 +81,8 @@ class ArithmeticOps:
                 if stated is not None:
                     return stated
         picked = self._operands(q, docs, ranks)
+        if isinstance(picked, str) and q.op == "share" and len(q.items) == 2:
+            picked = self._part_among_children(q, docs, ranks) or picked
         if isinstance(picked, str):
             if q.op == "sum" and q.items and not q.count:
                 # 给A和B减免的租金一共多少: often one stated total for both
@@ -225,6 +228,29 @@ class ArithmeticOps:
                 continue  # 市本级占全市: the clause must name the whole's scope
             if not whole or whole == part or coverage(whole, before) >= 0.6:
                 return f
+        return None
+
+    def _part_among_children(self, q: Query, docs, ranks) -> list[Figure] | None:
+        """[part, whole] for 还本付息里利息占多少 when no row names the part in the question's words:
+        the whole's children (its 其中 or bracketed breakdown, recorded at build time as the row's
+        parent) are the only parts it can mean, and the one nearest the asked part by embedding
+        is taken, provided it shares a character with it (发行费用 is no child of 还本付息)."""
+        part, whole_phrase = q.items
+        wq = _operand_query(q, 1)
+        rows = self.index.rows
+        if rows is None:
+            return None
+        for c in self.candidates(whole_phrase, wq, docs, ranks)[:3]:
+            whole = c.fig
+            if c.score < MATCH_THRESHOLD or self._measure_fit(wq, whole) < 0:
+                continue
+            kids = [f for f in self.rows_by_doc[whole.doc] if f.parent == whole.item and f.scope == whole.scope
+                    and whole.end <= f.start <= whole.sent_end and dimension(f) == dimension(whole)]
+            if len(kids) < 2:
+                continue
+            qv = self.retriever._query_vector(part)
+            best = max(kids, key=lambda f: rows.hit(self._row_index[id(f)], qv).item_sim)
+            return [best, whole] if set(part) & set(best.item) else None
         return None
 
     def _stated_share(self, part: Figure, whole: Figure) -> Figure | None:

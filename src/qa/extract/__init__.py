@@ -1,7 +1,7 @@
 """Figure extraction: report text -> one `Figure` row per number stated in prose.
 
     lexicon.py    vocabulary (data/units.json, data/figure_lexicon.json, keys named family.key)
-    numbers.py    parse_number, unit_dimension, to_base
+    numbers.py    parse_number, unit_dimension, to_base, plain_unit
     mentions.py   numbers carrying a unit (years, dates, ordinals, thresholds dropped)
     sentences.py  sentence and clause spans
     phrases.py    item phrases: link words, verbs, periods, scopes (clean_item)
@@ -21,11 +21,11 @@ from __future__ import annotations
 from .document import extract_figures
 from .lexicon import normalize_text
 from .mentions import find_mentions
-from .numbers import parse_number, to_base, unit_dimension
+from .numbers import parse_number, to_base, unit_dimension, plain_unit
 from .phrases import clean_item, find_periods
 from .registry import all_rules
 from .sentences import split_sentences
 from .table import FigureTable
 
-__all__ = ["extract_figures", "parse_number", "to_base", "unit_dimension", "normalize_text", "FigureTable",
+__all__ = ["extract_figures", "parse_number", "to_base", "unit_dimension", "plain_unit", "normalize_text", "FigureTable",
            "find_mentions", "split_sentences", "clean_item", "find_periods", "all_rules"]

@@ -75,6 +75,12 @@ def unit_dimension(unit: str) -> str:
     return ""
 
 
+def plain_unit(unit: str) -> str:
+    """The plain word for a counter (名 -> 人, 万名 -> 万人: data/units.json "plain"); other units as given."""
+    info = _lexicon().units.get(normalize_text(unit))
+    return info.get("plain", unit) if info else unit
+
+
 def to_base(value: Decimal, unit: str) -> tuple[Decimal, str]:
     """(value, unit) -> (value in the base unit of its dimension, base unit).
 
