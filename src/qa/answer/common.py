@@ -215,6 +215,25 @@ def spelt_out(short: str, text: str) -> str:
     return best
 
 
+_NOTE = r"(?:（[^（）。；]{1,24}）|\([^()。；]{1,24}\))"  # a bracketed note: （含生育保险）, (含上划中央收入)
+
+
+def with_notes(name: str, before: str) -> str:
+    """The name as the report writes it just before its number, bracketed notes kept: 职工基本医疗
+    保险基金收入 in '…职工基本医疗保险（含生育保险）基金收入' (the extractor drops notes from items; the
+    answer's entity names the item the way the report does). The name itself when written without
+    notes, or not found in `before` (the row's clause up to its number)."""
+    if len(name) < 2 or not before:
+        return name
+    pattern = re.escape(name[0]) + "".join(f"{_NOTE}?{re.escape(c)}" for c in name[1:]) + f"(?:{_NOTE})?"
+    found = list(re.finditer(pattern, before))
+    if not found:
+        return name
+    spelt = found[-1].group(0)
+    # (only the spelling that leads to the number: 收入（含…）为30亿元, not a mention earlier in the clause)
+    return spelt if spelt != name and len(before[found[-1].end():].strip()) <= 3 else name
+
+
 def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
     """The winner of a comparison named as the question named it: its scope or year when the
     question compares one item across scopes or years, else the asked phrase when it names

@@ -52,7 +52,8 @@ class CompareOps:
             text = (f"{self._compared_name(q, picked, win)}{'降得更多' if falls else rose}："
                     f"{self._describe(win, self._cite(win), True)}；{self._describe(lose, self._cite(lose), True)}")
             return Answer(question, kind="comparison", answer=text, value=_num(win.change_value),
-                          unit=win.change_unit, direction=win.direction, entity=self._compared_name(q, picked, win),
+                          unit=win.change_unit, direction=win.direction,
+                          entity=self.as_reported(win, self._compared_name(q, picked, win)),
                           citations=cites)
         if dimension(a) != dimension(b):
             return _abstain(question, f"{a.item}（{a.unit}）和{b.item}（{b.unit}）单位不同，不能直接比较。", cites)
@@ -68,7 +69,8 @@ class CompareOps:
         said = (lambda f: name(f) if f.item in name(f) or not whose else name(f) + f.item)
         text = f"{said(win)}{win.value_text}{win.unit}{word}{said(lose)}{lose.value_text}{lose.unit}"
         return Answer(question, kind="comparison", answer=text, value=_num(win.value), unit=win.unit,
-                      direction=win.direction, entity=self._compared_name(q, picked, win), citations=cites)
+                      direction=win.direction, entity=self.as_reported(win, self._compared_name(q, picked, win)),
+                      citations=cites)
 
     def _compared_name(self, q: Query, picked: list[Figure], f: Figure) -> str:
         """A row named as the question's way of telling operands apart, in the report's words: 中央/地方

@@ -47,6 +47,7 @@ from .common import (
     _status_conflict,
     _year_conflict,
     period_key,
+    with_notes,
 )
 
 
@@ -136,6 +137,13 @@ class RowSearch:
         if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
             out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
+
+    def as_reported(self, f: Figure, name: str) -> str:
+        """A row's item named as an answer's entity the way the report writes it (its bracketed
+        notes kept, common.with_notes); any other name as given."""
+        if name != f.item:
+            return name
+        return with_notes(name, self.index.documents[f.doc].text[f.sent_start:f.start])
 
     def said_around(self, f: Figure) -> str:
         """The words that say whose the row is: its heading (（二）台州经济开发区) and its sentence."""

@@ -72,6 +72,7 @@ class SuperlativeOps:
             q.by, "最多" if q.extreme == "max" else "最少")
         group = (q.listed_as if listed else "") or q.group or "所列项目"
         entity = _winner_name(q, members, win, named.get(id(win))) if listed else win.item
+        entity = self.as_reported(win, entity)
         text = f"{group}中{word}的是{entity}：{self._describe(win, cite, q.by != 'value')}"
         cites = [cite] + [self._cite(f) for f in ordered[1:] if self._cite(f) != cite][:2]
         if q.by in ("change", "decline"):
