@@ -91,6 +91,19 @@ def _word(word: str, words: dict[str, str]) -> str | None:
     return None
 
 
+# spend on Y / spent for Y: the verb's measure belongs to its object (教育 -> 教育支出)
+_VERB_OBJECT = re.compile(f"\u27e8([^\u27e9]+)\u27e9\\s+(?:on|for|to)\\s+(?:the\\s+)?([{_HAN}]+)(?![{_HAN}])")
+# a bare budget spending or collecting (the provincial-level budget spent): the account, no plan
+_ACCOUNT_BUDGET = re.compile(f"(?<![{_HAN}])预算\\s+(?=\u27e8)")
+
+
+def _verb_objects(q: str) -> str:
+    """⟨支出⟩ on 教育 -> 教育支出 (the budget named before it stays before it: 一般公共预算 教育支出);
+    a bare 预算 just before the verb names the account spent from, not a planned figure."""
+    q = _ACCOUNT_BUDGET.sub(" ", q)
+    return _VERB_OBJECT.sub(lambda m: f" {m.group(2) if m.group(2).endswith(m.group(1)) else m.group(2) + m.group(1)} ", q)
+
+
 def _place_measures(q: str) -> str:
     """Each ⟨支出⟩/⟨收入⟩ said by a verb: dropped when an item names that measure already, joined
     to a bare budget or fund the question names, else left as the word itself."""
@@ -139,6 +152,7 @@ def to_report_wording(text: str) -> str:
     for pat, measure in lex.verbs:
         q = pat.sub(" " + _MARK.format(measure) + " ", q)
     q = _WORD.sub(lambda m: f" {zh} " if (zh := _word(m.group(0), lex.words)) else m.group(0), q)
+    q = _verb_objects(q)
     q = _place_measures(q)
     q = _english_order(q)
     # a measure word standing alone before an item that ends in it (支出 教育支出): said twice
