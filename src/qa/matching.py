@@ -119,7 +119,14 @@ def context_similarity(phrase: str, context: str) -> float:
     phrase = NUMBERS.sub("", phrase)  # the clause's numbers are blanked: 80岁以上 is matched as 岁以上
     if len(phrase) < 2 or not context:
         return 0.0
+    # examples listed with 等 (解决教育、医疗、养老等问题，民生支出X) are what the number is about
+    # together, none of them alone: 教育 is not named by that clause
+    context = _EXAMPLES.sub(" ", context)
     return CONTEXT_WEIGHT * max(coverage(v, context) for v in variants(phrase))
+
+
+# three or more short terms joined by 、 and closed by 等
+_EXAMPLES = re.compile(r"[^、，,。；;：:\s]{1,12}(?:、[^、，,。；;：:\s]{1,12}){2,}等")
 
 
 def bigrams(s: str) -> set[str]:
