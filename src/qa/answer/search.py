@@ -62,6 +62,10 @@ _MONEY_ASKED = re.compile(r"钱|金额|资金|经费|投入|[亿万]?元")
 _MONEY_HEAD = re.compile(r"(补贴|补助|资金|经费|支出|债券|拨款|奖补|奖励金|贷款)$")
 
 
+# a bracketed note saying what a figure leaves out: （不含自然资源）, (不包括金融企业)
+_EXCLUSION_NOTE = re.compile(r"[（(](?:不含|不包括|未含|不包含|扣除)([^（）()]{2,30})[）)]")
+
+
 class RowSearch:
     """Row search: the rows that may be the asked item, scored by how well their item or clause says"""
 
@@ -114,6 +118,8 @@ class RowSearch:
                 continue  # 以旧换新带动的消费 asked: 消费券拉动的消费 is another driver's
             if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
                 continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
+            if self._excluded_by_note(phrase, f):
+                continue  # 国有资产（不含自然资源）: the row says it is not the 自然资源 asked
             s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
             if in_budget and i in ids and in_budget[0] in f.section:
                 # 一般公共预算预备费 asked: the 预备费 of the section on that budget
@@ -144,6 +150,16 @@ class RowSearch:
         if name != f.item:
             return name
         return with_notes(name, self.index.documents[f.doc].text[f.sent_start:f.start])
+
+    def _excluded_by_note(self, phrase: str, f: Figure) -> bool:
+        """Whether the row's own name carries a note excluding what the phrase asks for: 国有资产
+        （不含自然资源）总额 is no answer to 国有自然资源资产."""
+        before = self.index.documents[f.doc].text[max(f.sent_start, f.start - 40):f.start]
+        for note in _EXCLUSION_NOTE.findall(before):
+            for term in re.split(r"[、和及与,，]", note):
+                if len(term) >= 2 and term in phrase and term not in f.item:
+                    return True
+        return False
 
     def said_around(self, f: Figure) -> str:
         """The words that say whose the row is: its heading (（二）台州经济开发区) and its sentence."""
