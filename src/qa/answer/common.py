@@ -98,8 +98,8 @@ _SPAN_OF_YEARS = re.compile(r"十[一二三四五六七八九]五|五年|期间|
 def _period_conflict(asked: str, fig: Figure, years: list[int] | None = None, said: str = "") -> bool:
     """Whether the row's period contradicts the asked one. `said` is the text leading to the
     row (its paragraph up to the number), where a span of years may be named for a whole list."""
-    if years and _SPAN_OF_YEARS.search(fig.period or ""):
-        return True  # a five-year total is not the figure of one year
+    if years and _SPAN_OF_YEARS.search(fig.period or "") and not (asked and _SPAN_OF_YEARS.search(asked)):
+        return True  # a five-year total is not the figure of one year (十四五（截至2025年） asks the span)
     if not asked:
         return False
     if _SPAN_OF_YEARS.search(asked):  # 十四五 asked: only figures stated over a span of years
