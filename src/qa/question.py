@@ -174,6 +174,7 @@ ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|
 # the levels under the place (its counties and districts): one scope, however a report spells it
 _LOWER_SCOPE = r"各?(?:县市区|县[(（]市、区[)）]|县[(（]区[)）]|县区|区县)级?"
 LOWER_SCOPE = "县区"
+_LOWER_SCOPE_BRACKETS = re.compile(r"县[(（]市、区[)）]")
 LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县(市、区)", "县（区）", "县(区)")
 # after 对/向/给 a word for a level names who receives (市对县区转移支付): the extractor's word list,
 # read from its file (importing qa.extract for it would load the whole extractor, ~0.1 s, into every
@@ -750,6 +751,7 @@ def _two_part_readings(rest: str, q: Query) -> list[list[str]]:
 def _split(text: str) -> list[str]:
     """Split at connector words (和, 比, 占 …) that jieba sees as words of their own."""
     parts, cur = [], []
+    text = _LOWER_SCOPE_BRACKETS.sub("县市区", text)  # (the 、 of 县（市、区） joins no operands)
     for w in _words(text):
         if w in _CONNECTORS:
             parts.append("".join(cur))
