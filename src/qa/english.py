@@ -25,13 +25,15 @@ from .config import DATA_DIR
 _HAN = r"\u4e00-\u9fff"
 _MARK = "\u27e8{}\u27e9"  # ⟨支出⟩: a measure said by a verb, placed once the items are known
 _MARKED = re.compile("\u27e8([^\u27e9]+)\u27e9")
+_POST = "\u27ea{}\u27eb"  # ⟪余额⟫: a word said before the item in English, after it in the report
+_POSTED = re.compile(f"\u27ea([^\u27eb]+)\u27eb((?:\\s+(?:[{_HAN}]+|\\([^)]*\\)))*)")
 _WORD = re.compile(r"(?<![a-z])[a-z][a-z\-]*(?![a-z])")
 # runs of report wording that are the question's words, not an item: what is asked, a scope, a time
 _NOT_ITEM = re.compile(r"多少|是多少|如何|哪项|占比|合计|差额|和|还是|比|增长|下降|变化|增幅|同比|最多|最少|"
                        r"年末|年初|预算|决算|全[国省市州县区]|[省市州县区]?本级|[省市州县区]级|\d*年?")
 # A of/on B, with B's owner (ya'an's) and scope (全市) between: B is the owner of A
 _OWNED = re.compile(f"([{_HAN}]+)\\s+(?:of|on)\\s+((?:[a-z\\-']+\\s+){{0,3}})"
-                    f"((?:全[国省市州县区]|[省市州县区]?本级)\\s+)?([{_HAN}]+)")
+                    f"((?:全[国省市州县区]|[省市州县区]?本级|[省市州县区]级)\\s+)?([{_HAN}]+)")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class EnglishLexicon:
     phrases: tuple[tuple[re.Pattern[str], str], ...]
     words: dict[str, str]
     verbs: tuple[tuple[re.Pattern[str], str], ...]
+    postposed: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 def _term_pattern(term: str) -> str:
@@ -59,7 +62,8 @@ def lexicon() -> EnglishLexicon:
                     for e, zh in sorted(raw["phrases"], key=lambda pr: -len(pr[0])))
     verbs = tuple((re.compile(_term_pattern(v) if " " in v else r"(?<![a-z])" + re.escape(v) + r"(?![a-z])"), m)
                   for m, vs in raw["measure_verbs"].items() for v in sorted(vs, key=len, reverse=True))
-    return EnglishLexicon(phrases, dict(raw["words"]), verbs)
+    postposed = tuple((re.compile(_term_pattern(e)), zh) for e, zh in raw.get("postposed", {}).items())
+    return EnglishLexicon(phrases, dict(raw["words"]), verbs, postposed)
 
 
 def is_english(text: str) -> bool:
@@ -123,6 +127,32 @@ def _place_measures(q: str) -> str:
     return q
 
 
+def _postposed(q: str) -> str:
+    """⟪余额⟫ 专项 政府债务 -> 专项 政府债务余额: the word goes after the run of item words that follows
+    it (a scope, a time or a year ends the run)."""
+    def place(m: re.Match[str]) -> str:
+        runs = re.findall(f"[{_HAN}]+|\\([^)]*\\)", m.group(2))
+        item = [r for r in runs if not _NOT_ITEM.fullmatch(r)]
+        if not item:
+            return " " + m.group(1) + m.group(2)
+        last = max(i for i, r in enumerate(runs) if r == item[-1])
+        runs[last] += m.group(1)
+        return " " + " ".join(runs)
+    return _POSTED.sub(place, q)
+
+
+# X in the (2023年 national) 一般公共预算: the budget's name goes before the item, as the report says it
+_IN_BUDGET = re.compile(f"(?<![{_HAN}])([{_HAN}]+)(\\s+(?:in|from|under)\\s+(?:the\\s+)?(?:[a-z0-9{_HAN}]*年?\\s+){{0,2}})"
+                        f"([{_HAN}]*预算)(?![{_HAN}])")
+
+
+def _budget_first(q: str) -> str:
+    m = _IN_BUDGET.search(q)
+    if not m or _NOT_ITEM.fullmatch(m.group(1)) or m.group(1).startswith(m.group(3)):
+        return q
+    return q[:m.start()] + f"{m.group(3)}{m.group(1)}{m.group(2)}" + q[m.end():]
+
+
 def _english_order(q: str) -> str:
     """Chinese puts the owner first: payments on debt → 债务付息, balance of the fund → 基金余额,
     and 中央/地方 (central, local) before the item they qualify."""
@@ -149,11 +179,15 @@ def to_report_wording(text: str) -> str:
     q = re.sub(r"\b((?:19|20)\d\d)\b", r"\1年", q)
     for pat, zh in lex.phrases:
         q = pat.sub(f" {zh} ", q)
+    for pat, zh in lex.postposed:  # (after the phrases: outstanding government debt is one of them)
+        q = pat.sub(" " + _POST.format(zh) + " ", q)
     for pat, measure in lex.verbs:
         q = pat.sub(" " + _MARK.format(measure) + " ", q)
     q = _WORD.sub(lambda m: f" {zh} " if (zh := _word(m.group(0), lex.words)) else m.group(0), q)
     q = _verb_objects(q)
     q = _place_measures(q)
+    q = _postposed(q)
+    q = _budget_first(q)
     q = _english_order(q)
     # a measure word standing alone before an item that ends in it (支出 教育支出): said twice
     q = re.sub(f"(?<![{_HAN}])(支出|收入)\\s+(?=[{_HAN}]*\\1(?![{_HAN}]))", " ", q)
