@@ -42,6 +42,7 @@ class EnglishLexicon:
     words: dict[str, str]
     verbs: tuple[tuple[re.Pattern[str], str], ...]
     postposed: tuple[tuple[re.Pattern[str], str], ...] = ()
+    function_words: frozenset[str] = frozenset()
 
 
 def _term_pattern(term: str) -> str:
@@ -63,7 +64,19 @@ def lexicon() -> EnglishLexicon:
     verbs = tuple((re.compile(_term_pattern(v) if " " in v else r"(?<![a-z])" + re.escape(v) + r"(?![a-z])"), m)
                   for m, vs in raw["measure_verbs"].items() for v in sorted(vs, key=len, reverse=True))
     postposed = tuple((re.compile(_term_pattern(e)), zh) for e, zh in raw.get("postposed", {}).items())
-    return EnglishLexicon(phrases, dict(raw["words"]), verbs, postposed)
+    return EnglishLexicon(phrases, dict(raw["words"]), verbs, postposed, frozenset(raw.get("function_words", ())))
+
+
+def unread_words(rest: str, also_known: frozenset[str] = frozenset()) -> list[str]:
+    """Latin words of a translated question left untranslated that may name something (official,
+    receptions): not function words (english.json), not in `also_known` (words for the country)."""
+    fw = lexicon().function_words
+    out = []
+    for w in re.findall(r"[a-z][a-z0-9\-]*(?:'s)?", rest):
+        w = w.removesuffix("'s")
+        if w not in fw and w not in also_known and not any(s in fw for s in _singulars(w)[1:]):
+            out.append(w)
+    return out
 
 
 def is_english(text: str) -> bool:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
-from .english import is_english, to_report_wording
-from .places import country_item_words, national_phrases
+from .english import is_english, to_report_wording, unread_words
+from .places import country_item_words, national_latin_words, national_phrases
 
 
 class QuestionError(ValueError):
@@ -145,6 +145,7 @@ class Query:
     places: list[str] = field(default_factory=list)  # indexed places named (canonical names)
     unknown_places: list[str] = field(default_factory=list)  # place-like names not in the catalogue (or parts of one)
     english: bool = False
+    unread: list[str] = field(default_factory=list)  # English words left untranslated (not places, not function words)
     # names an item only the central government reports (中央本级支出) without naming a place
     national_item: bool = False
     # compare/arithmetic over one item in two scopes or years: per-operand overrides
@@ -373,6 +374,7 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     rest, year_list = _read_report_and_period(q, rest)
     rest, scopes = _read_scope_and_status(q, rest)
     rest = _read_unknown_places(q, rest, english)
+    q.unread = [w for w in q.unread if w not in (places or {})]  # (zhangye: a place in pinyin)
     _read_type(q, rest, scopes, year_list)
     _read_items(q, rest, scopes, year_list)
     return q
@@ -464,6 +466,7 @@ def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
     for name in q.unknown_places:
         rest = rest.replace(name, " ")
     if english:
+        q.unread = unread_words(rest, national_latin_words())
         # untranslated words (place names in pinyin, or noise) with what hangs on them: ya'an's, h1
         rest = re.sub(r"[a-z0-9'\-]*[a-z][a-z0-9'\-]*|(?<![\w])['\-]+(?![\w])", " ", rest)
     return rest

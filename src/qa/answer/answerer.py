@@ -11,6 +11,7 @@ no row survives, the answer abstains and says what was sought. Descriptive quest
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..extract import plain_unit
@@ -73,6 +74,12 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         if why:
             ans = _abstain(question, why)
             ans.trace = {**trace, "operation": {"name": "route"}}
+            return ans
+        if q.english and q.unread and q.items and all(_BARE_ITEM.match(i) for i in q.items):
+            # spend on official receptions with receptions untranslated: the item is not all spending
+            ans = _abstain(question, f"没有读懂问题中的“{' '.join(q.unread)}”，无法确定问的是哪一项；"
+                                     f"请换用报告中的说法提问。")
+            ans.trace = {**trace, "operation": {"name": "unread item"}}
             return ans
         if not q.wants_figure or not q.items and q.qtype != "superlative":
             ans = self.passages(question, q, docs, k)
@@ -174,6 +181,11 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
             return f"{prefix}{item}{change or amount}"
         body = f"{prefix}{item}{amount}"
         return f"{body}，{change}" if change else body
+
+
+# an item that is only a measure or a budget's word: what an English question leaves when its own
+# words were not understood (spend on official receptions -> 支出)
+_BARE_ITEM = re.compile(r"^(?:收入|支出|余额|限额|总额|资金|债务|收支|预算|基金|率|比重|占比)$")
 
 
 def answer_question(question: str, index: Index, retriever: HybridRetriever, k: int = 5,

@@ -77,6 +77,8 @@ def _scope_conflict(asked: str, fig: Figure) -> bool:
 
 def _status_conflict(asked: str, fig: Figure) -> bool:
     # 预计 is said both of this year's estimate and of next year's plan: no constraint
+    if asked in _EXEC and fig.period == "年初" and fig.measure == "amount" and not re.search(r"余额|结余|结存|滚存", fig.item):
+        return True  # 年初安排预备费X: what the year began with is the plan, not what was spent
     if not asked or not fig.status or asked == "预计" or fig.status == "预计":
         return False
     a = "plan" if asked in _PLAN else "exec"
