@@ -16,7 +16,7 @@ DEFAULT_MODEL = "multilingual-e5-small"
 # Format versions: bump when the on-disk layout or the chunking changes, so old indexes are rebuilt.
 INDEX_FORMAT_VERSION = 1
 CHUNKER_VERSION = 4  # bump when ingest metadata, chunking or tokenizing (data/finance_dict.txt) changes: every report is re-read
-EXTRACTOR_VERSION = 32  # bump when figure extraction changes: figures are re-extracted (32: a row's clause reads the purpose clauses after a number that ends its own (matching.py); 31: 6600多万纳税人 is a count in 万人; 30: a title naming part of a year (1-9月财政收支情况) times the rows that name no period; 29: a paragraph opening as a list item (———五年来) still opens with its span of years; 28: a numbered heading naming an item names the generic sum under it; 预期目标 is a plan; 27: 从2021年的X增长到2025年的Y: Y is the same item's level; 26: 加上解… is 加 + 上解…; 25: 加上级…/加上年… are 加 + 上级…/上年…; 24: 市县两级 names the whole area (全市); 23: a bare 完成/实现 opening its clause makes the figure the outturn)
+EXTRACTOR_VERSION = 33  # bump when figure extraction changes: figures are re-extracted (33: 还本, 还款 … are words, not 还 + 本; 32: a row's clause reads the purpose clauses after a number that ends its own (matching.py); 31: 6600多万纳税人 is a count in 万人; 30: a title naming part of a year (1-9月财政收支情况) times the rows that name no period; 29: a paragraph opening as a list item (———五年来) still opens with its span of years; 28: a numbered heading naming an item names the generic sum under it; 预期目标 is a plan; 27: 从2021年的X增长到2025年的Y: Y is the same item's level; 26: 加上解… is 加 + 上解…; 25: 加上级…/加上年… are 加 + 上级…/上年…; 24: 市县两级 names the whole area (全市); 23: a bare 完成/实现 opening its clause makes the figure the outturn)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTION_CHARS = 2000
