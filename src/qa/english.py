@@ -43,6 +43,7 @@ class EnglishLexicon:
     verbs: tuple[tuple[re.Pattern[str], str], ...]
     postposed: tuple[tuple[re.Pattern[str], str], ...] = ()
     function_words: frozenset[str] = frozenset()
+    measure_nouns: frozenset[str] = frozenset()
 
 
 def _term_pattern(term: str) -> str:
@@ -64,7 +65,8 @@ def lexicon() -> EnglishLexicon:
     verbs = tuple((re.compile(_term_pattern(v) if " " in v else r"(?<![a-z])" + re.escape(v) + r"(?![a-z])"), m)
                   for m, vs in raw["measure_verbs"].items() for v in sorted(vs, key=len, reverse=True))
     postposed = tuple((re.compile(_term_pattern(e)), zh) for e, zh in raw.get("postposed", {}).items())
-    return EnglishLexicon(phrases, dict(raw["words"]), verbs, postposed, frozenset(raw.get("function_words", ())))
+    return EnglishLexicon(phrases, dict(raw["words"]), verbs, postposed, frozenset(raw.get("function_words", ())),
+                         frozenset(raw.get("measure_nouns", ())))
 
 
 def unread_words(rest: str, also_known: frozenset[str] = frozenset()) -> list[str]:
@@ -77,6 +79,13 @@ def unread_words(rest: str, also_known: frozenset[str] = frozenset()) -> list[st
         if w not in fw and w not in also_known and not any(s in fw for s in _singulars(w)[1:]):
             out.append(w)
     return out
+
+
+def names_measure(text: str) -> bool:
+    """Whether an English question names its measure as a noun (tax revenue, education spending),
+    not only by a verb (spend on education): the item is then named formally."""
+    nouns = lexicon().measure_nouns
+    return any(w in nouns for w in re.findall(r"[a-z]+", text.lower()))
 
 
 def is_english(text: str) -> bool:

@@ -22,6 +22,7 @@ from ..matching import (
     item_similarity,
     same_kind,
 )
+from ..english import names_measure
 from ..question import Query, distinct_names, scope_words, variants, vocabulary
 from ..candidates import outturn_by_default
 from ..records import Figure
@@ -92,10 +93,12 @@ class RowSearch:
                     ids |= self.bigram_rows[d].get(g, set())
         # a budget subject asked by its own name (教育支出) is that subject's row, not a clause
         # that mentions education; everyday wording (在教育上投了多少) may match a clause
-        formal = bool(re.search(r"(支出|收入)$", phrase)) and phrase in q.text
+        # (an English question says it formally when it names the measure as a noun: tax revenue)
+        said_formally = q.english and names_measure(q.text)
+        formal = bool(re.search(r"(支出|收入)$", phrase)) and (phrase in q.text or said_formally)
         in_context = set() if formal else self._context_ids(phrase, searched)
         # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
-        kind_said = bool(re.search(r"(支出|收入)$", phrase)) and phrase[-2:] in q.text
+        kind_said = bool(re.search(r"(支出|收入)$", phrase)) and (phrase[-2:] in q.text or said_formally)
         allowed = set(docs) if docs else None
         named = distinct_names(phrase)
         # the local governments' part of a national total (地方…, not 地方政府…, which is any debt's owner)
