@@ -234,7 +234,7 @@ def paragraph_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> li
         for line, f in openers + [(-1, None)]:
             prev = run[-1] if run else None
             follows = prev is not None and f is not None and dimension(f) == dimension(prev[1]) and \
-                text.find("\n", prev[0], line) == line - 1 if prev else False
+                (text.find("\n", prev[0], line) == line - 1 or _past_a_note(text, prev[0], line, run[0][0]))
             if f is not None and (not run or follows):
                 run.append((line, f))
                 continue
@@ -246,6 +246,19 @@ def paragraph_groups(index: "Index", rows_by_doc: dict[str, list[Figure]]) -> li
                                  section_topic(members[0].section)))
             run = [(line, f)] if f is not None else []
     return out
+
+
+def _past_a_note(text: str, prev: int, line: int, first: int) -> bool:
+    """Whether the paragraph at `line` continues a one-per-paragraph list after a single paragraph
+    that is no member (需要特别说明的是…: a note on the member before it): it opens with the
+    same words as the list's first member (安排…)."""
+    between = text.find("\n", prev, line)
+    if between < 0 or text.find("\n", between + 1, line) != line - 1:
+        return False  # not exactly one paragraph in between
+    note = text[between + 1:line - 1]
+    if _BULLET.match(note) or note.rstrip().endswith(("：", ":")):
+        return False  # a numbered heading or a new list's introduction ends the list
+    return len(text[first:first + 2].strip()) == 2 and text[line:line + 2] == text[first:first + 2]
 
 
 # a clause that announces a list written one sentence per member (主要税种收入情况为：A X亿元，增长…。B Y亿元…)
