@@ -65,9 +65,15 @@ def _stray_unit(t: str, q: int, hi: int) -> tuple[tuple[str, int] | None, str]:
     return None, stray
 
 
-def _people(t: str, p: int) -> tuple[str, int] | None:
-    """6600多万纳税人 / 1100多万学生: 万 before the people counted is 万人 (the noun stays to name it)."""
-    if t.startswith("万", p) and any(t.startswith(n, p + 1) for n in _lexicon().lex["mentions.counted_people"]):
+def _people(t: str, p: int, s: int | None = None) -> tuple[str, int] | None:
+    """6600多万纳税人 / 1100多万学生: 万 before the people counted is 万人 (the noun stays to name it);
+    and a bare 万 closing its clause after words for people (脱贫人口务工规模超过3300万。: the
+    number starting at `s`) counts people too."""
+    lex = _lexicon().lex
+    if t.startswith("万", p) and any(t.startswith(n, p + 1) for n in lex["mentions.counted_people"]):
+        return "万人", p + 1
+    if s is not None and t.startswith("万", p) and (p + 1 == len(t) or t[p + 1] in "。，,；;") \
+            and any(w in t[max(0, s - 12):s] for w in lex["mentions.people_before_bare_wan"]):
         return "万人", p + 1
     return None
 
@@ -135,7 +141,7 @@ def _arabic_mentions(t: str, lo: int = 0, hi: int | None = None) -> list[Mention
             if t.startswith(w, q) and (_match_unit(t, q + 1) or _people(t, q + 1)):
                 qual_after, q = w, q + 1
                 break
-        um = _unit_after(t, e, q, hi) or _people(t, q)
+        um = _unit_after(t, e, q, hi) or _people(t, q, s)
         if um is None:
             continue
         unit, end = um
