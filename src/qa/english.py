@@ -10,8 +10,14 @@ Three layers of data/english.json, each a general finance vocabulary:
    budget or fund the question names (spend from its general public budget → 一般公共预算支出) and is
    dropped when the item already names it (spend on education → 教育支出, not 支出教育支出).
 
+4. `postposed`: adjectives whose report word follows the item (outstanding government debt →
+   政府债务余额); a budget named after the item (debt interest in the general public budget) goes
+   before it, and the object of a spending verb takes its measure (spend on education → 教育支出).
+
 Words left untranslated stay in the text: they may be a place in pinyin, which the parser reads
-next; it drops the rest (question._read_unknown_places).
+next; it drops the rest (question._read_unknown_places), remembering those that are no
+`function_words` (Query.unread): an item left as a bare 支出 by them is not answered. A question that
+names its measure as a noun (`measure_nouns`: tax revenue) names its item formally.
 """
 from __future__ import annotations
 
