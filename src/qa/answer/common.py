@@ -148,11 +148,26 @@ class Scored:
     score: float
 
 
+# a zone of a city with its own budget (管理区, 开发区, 新区 …): a heading naming one owns the rows under it
+_ZONE_WORDS = re.compile(r"管理区|开发区|新区|园区|示范区|试验区|高新区|经开区|功能区")
+_ZONE_HEADING = re.compile(r"[\u4e00-\u9fff]{2,12}(?:管理区|开发区|新区|园区|示范区|试验区)")
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．、])\s*")
+
+
+def _zone_heading(section: str) -> str:
+    """The zone a row's section path is under (三、某某管理区 > （一）…: 某某管理区), '' when none."""
+    for heading in section.split(" > "):
+        name = _NUMBERING.sub("", heading).strip()
+        if _ZONE_HEADING.fullmatch(name):
+            return name
+    return ""
+
+
 def _place_said(place: str, f: Figure, text: str) -> bool:
     """Whether the row's item, its sentence up to the number or its heading names the place (永安 for
-    永安市; 台州高新区 heading the row for 高新区), or spells out its short name (经开区 for 经济技术开发区)."""
+    永安市; 台州高新区 heading the row for 高新区; 三、某某管理区 above its sections), or spells out its short name (经开区 for 经济技术开发区)."""
     core = re.sub(r"(自治州|自治县|市|县|州|省|区)$", "", place) or place
-    lead = text[f.sent_start:f.end] + "。" + section_topic(f.section)
+    lead = text[f.sent_start:f.end] + "。" + section_topic(f.section) + "。" + _zone_heading(f.section)
     return core in f.item or core in lead or (len(place) >= 3 and bool(spelt_out(place, lead)))
 
 

@@ -49,6 +49,8 @@ from .common import (
     _year_conflict,
     period_key,
     with_notes,
+    _ZONE_WORDS,
+    _zone_heading,
 )
 
 
@@ -234,6 +236,8 @@ class RowSearch:
         doc = self.index.documents[f.doc]
         if q.unknown_places and not any(_place_said(p, f, doc.text) for p in q.unknown_places):
             return "place"  # 永安市 asked: a figure of all 三明 is not 永安's
+        if not q.unknown_places and not _ZONE_WORDS.search(q.norm) and _zone_heading(f.section):
+            return "place"  # 三、某某管理区 > …: the zone's own figure answers no question about the city
         if q.scope and "本级" in q.scope and not f.scope and not _scope_said_before(q.scope, f, doc.text):
             return "scope"  # an unlabelled figure is 本级 only if its paragraph says so before it
         said = ""
