@@ -52,15 +52,21 @@ class EnglishLexicon:
     measure_nouns: frozenset[str] = frozenset()
 
 
+def _plural(word: str) -> str:
+    """A word's pattern with an optional plural ending (subsidy/subsidies, allowance/allowances)."""
+    if re.fullmatch(r"[a-z]+y", word) and not word.endswith(("ay", "ey", "oy")):
+        return word[:-1] + "(?:y|ies)"
+    if re.fullmatch(r"[a-z]+", word) and not word.endswith("s"):
+        return word + "(?:e?s)?"
+    return word
+
+
 def _term_pattern(term: str) -> str:
-    """`term` with any hyphen/space between its words and an optional plural ending."""
+    """`term` with any hyphen/space between its words and an optional plural ending on each word of
+    four letters or more (allowances for the very elderly meets allowance for the very elderly)."""
     parts = [re.escape(p) for p in re.split(r"[\s\-]+", term.strip()) if p]
-    last = parts[-1]
-    if re.fullmatch(r"[a-z]+y", parts[-1]) and not parts[-1].endswith(("ay", "ey", "oy")):
-        last = parts[-1][:-1] + "(?:y|ies)"
-    elif re.fullmatch(r"[a-z]+", parts[-1]) and not parts[-1].endswith("s"):
-        last = parts[-1] + "(?:e?s)?"
-    return r"(?<![a-z])" + r"[\s\-]+".join(parts[:-1] + [last]) + r"(?![a-z])"
+    parts = [_plural(p) if len(p) >= 4 or i == len(parts) - 1 else p for i, p in enumerate(parts)]
+    return r"(?<![a-z])" + r"[\s\-]+".join(parts) + r"(?![a-z])"
 
 
 @lru_cache(maxsize=1)
