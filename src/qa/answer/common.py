@@ -33,7 +33,7 @@ _AMOUNT_CHANGE = re.compile(r"多少钱|多少亿|多少万|[亿万]?元|增加�
 # an item that names a change (降低费用负担, 减税降费, 节约资金): its amount is the change asked
 # verbs of change an item may hold (新建和改造提升高标准农田): asked with the verb, the amount is the change;
 # an item opening with one (降低费用负担) is itself a change
-_CHANGE_VERB = re.compile(r"降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|提升|新增|减税")
+_CHANGE_VERB = re.compile(r"降低|减少|减轻|节约|节省|压减|削减|减免|增加|提高|提升|新增|净增|净减|减税")
 _CHANGE_ITEM = re.compile(rf"^(?:{_CHANGE_VERB.pattern})")
 _COUNT_UNIT_ASKED = re.compile(r"多少(人次|万人|万户|人|户|个|家|所|项|笔|件|名|次|座|辆|套|亩|公里|处)|几(个|家|所|项|笔|件|名|人|户)")
 _RATIO_WORDS = re.compile(r"完成率|完成了?预算|预算的|支付进度|执行进度")
