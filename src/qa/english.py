@@ -53,9 +53,14 @@ class EnglishLexicon:
 
 
 def _plural(word: str) -> str:
-    """A word's pattern with an optional plural ending (subsidy/subsidies, allowance/allowances)."""
+    """A word's pattern in the singular or the plural (subsidy/subsidies, allowance/allowances;
+    a term written in the plural, tax and fee reductions, also meets reduction)."""
+    if re.fullmatch(r"[a-z]+ies", word):
+        return word[:-3] + "(?:y|ies)"
     if re.fullmatch(r"[a-z]+y", word) and not word.endswith(("ay", "ey", "oy")):
         return word[:-1] + "(?:y|ies)"
+    if re.fullmatch(r"[a-z]{3,}[^su]s", word):
+        return word[:-1] + "s?"
     if re.fullmatch(r"[a-z]+", word) and not word.endswith("s"):
         return word + "(?:e?s)?"
     return word
