@@ -180,13 +180,13 @@ LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县
 # after 对/向/给 a word for a level names who receives (市对县区转移支付): the extractor's word list,
 # read from its file (importing qa.extract for it would load the whole extractor, ~0.1 s, into every
 # question's start-up)
-_FIGURE_CONTEXT = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))["context"]
+_FIGURE_LEXICON = json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))
+_FIGURE_CONTEXT = _FIGURE_LEXICON["context"]
 _NOT_AFTER = "".join(f"(?<!{re.escape(w)})" for w in _FIGURE_CONTEXT["scope_not_after"])
-# 市县两级 (the city and its counties together) is the whole place: the extractor's word, same value
 # a qualifier of the figure (超过, 接近, 大约: figure_lexicon.json items.qualifiers_before) said just before
 # the question word bounds the number asked (占全球比重超过多少); it is no word of the item
-_QUALIFIERS = frozenset(json.loads((DATA_DIR / "figure_lexicon.json").read_text(encoding="utf-8"))
-                        ["items"]["qualifiers_before"])
+_QUALIFIERS = frozenset(_FIGURE_LEXICON["items"]["qualifiers_before"])
+# 市县两级 (the city and its counties together) is the whole place: the extractor's word, same value
 _BOTH_LEVELS = {w: v for w, v in _FIGURE_CONTEXT["scope_canonical"].items() if w.endswith("两级")}
 # (地方一般公共预算本级收入, 政府性基金本级收入: 本级 after the budget's name is part of an item's
 # name, not a scope)
