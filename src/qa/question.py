@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
 from .english import is_english, to_report_wording, unread_words
-from .places import country_item_words, national_latin_words, national_phrases
+from .places import country_item_words, gazetteer, national_latin_words, national_phrases
 
 
 class QuestionError(ValueError):
@@ -242,6 +242,9 @@ _PLACE = re.compile(r"(?:^|(?<=[年的在关于\s，,：:；;]))((?:(?!的)[\u4e
                     r"(?:自治州|自治县|市|县|州|省|区)"
                     r"(?=\d|年|的|在|，|,|\s|$|财政|政府|一般|全|本级)")
 _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及|^[两二三四五六七八九十几多\d]+个")  # (两个开发区: a count of places, not one)
+# a development zone (经开区, 高新区) is a part of a place the division dataset does not list; a name
+# ending 市/县/州/省 must be in the dataset to be a place
+_ZONE_SUFFIX = "区"
 _NOT_PLACE = ("全", "本", "我", "该", "各", "哪", "每", "这", "那", "给", "对", "向", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
 _NATIONAL = re.compile(r"我国|国务院|国家(?=拟|计划|安排|今年|去年|明年|将|要|在|的|共|累计|财政|预算|一般公共|\d|[,，。?？\s])")
@@ -262,7 +265,7 @@ _DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 # "A相当于B的百分之几 / A是B的百分之多少": A / B, as a share
-_PERCENT_OF = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|约占)(.{2,40}?)的百分之(?:几|多少)")
+_PERCENT_OF = re.compile(r"^(.{2,40}?)(?:是|为|相当于|约为|约占|(?:能|可以)?覆盖)(.{2,40}?)的百分之(?:几|多少)")
 _SHARE = re.compile(r"占.{0,20}?(比重|比例|百分之|多少|几成|的比)|占比|比重|所占比例|" + _PERCENT_OF.pattern[1:])
 # a zone inside a place (its figures stand under its own heading or sentence) before an item
 _ZONE_ITEM = re.compile(r"^([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|工业园区|园区|新区|示范区|高新区|经开区|试验区))"
@@ -297,6 +300,8 @@ _BASELINE_STATUS = re.compile(r"(?:比|较|对比|相比)\s*(?:上年|去年|上
                               r"(?:执行数|完成数|执行|完成|决算数|预算数|预计数|预计)")
 _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
+# "A在B中占多少 / A在B中的占比": A's share of B (the whole framed by 在…中)
+_PART_IN = re.compile(r"^(.{2,30}?)在(.{2,30}?)" + _IN + r"(?:的|所)?占")
 _DESCRIPTIVE = re.compile(r"怎么|怎样|如何|哪些|什么措施|措施|举措|做法|办法|为什么|原因|主要|采取|工作|重点|任务|"
                           r"目标是什么|思路|方向|成效|亮点|问题|困难|挑战|建议|政策|机制|改革|介绍|说说|讲讲|概括|总结")
 _NUMERIC = re.compile(r"多少|几|钱|金额|规模|数额|数量|总额|增长|增幅|增速|下降|降幅|减少|增加|同比|比上年|变化|"
@@ -461,7 +466,8 @@ def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
     # a place we have no report for; beside an indexed place, a part of it (三明永安市, 湛江经开区)
     for m in _PLACE.finditer(rest):
         name = m.group(0)
-        if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)):
+        if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)) \
+                and (name.endswith(_ZONE_SUFFIX) or gazetteer().names_a_division(name)):
             q.unknown_places.append(name)
     for name in q.unknown_places:
         rest = rest.replace(name, " ")
@@ -778,6 +784,9 @@ def _items(rest: str, q: Query) -> list[str]:
         whole, part = _clean(m.group(1)), _clean(m.group(2))
         return [p for p in (whole, part) if p]
     if q.op == "share":
+        m = _PART_IN.search(rest)
+        if m and _clean(m.group(1)) and _clean(m.group(2)):
+            return [_clean(m.group(1)), _clean(m.group(2))]
         m = _PART_OF.search(rest)
         if m and _clean(m.group(1)) and _clean(m.group(2)):
             return [_clean(m.group(2)), _clean(m.group(1))]
