@@ -298,7 +298,7 @@ _AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整
 # already), not of the asked figure
 _BASELINE_STATUS = re.compile(r"(?:比|较|对比|相比)\s*(?:上年|去年|上一年|(?:19|20)\d\d年|\s)\s*(?:的)?(?:实际)?"
                               r"(?:执行数|完成数|执行|完成|决算数|预算数|预计数|预计)")
-_STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划)(数|安排)?")
+_STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划|预期目标|目标)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 # "A在B中占多少 / A在B中的占比": A's share of B (the whole framed by 在…中)
 _PART_IN = re.compile(r"^(.{2,30}?)在(.{2,30}?)" + _IN + r"(?:的|所)?占")
@@ -554,8 +554,11 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
     if q.qtype in ("compare", "arithmetic") and q.op in ("diff", "") and len(q.items) == 2 \
             and _STATUS_ONLY.fullmatch(q.items[1]) and not _STATUS_ONLY.fullmatch(q.items[0]):
         # 支出比预算数少了多少: the second operand names only a status, so it is the first item budgeted
+        # (实际就业比2024年的目标多多少: and each operand keeps its own year)
         q.items = [q.items[0]] * 2
         q.operand_statuses = ["执行", "预算"]
+        if len(set(year_list)) >= 2:
+            q.operand_years = year_list[:2]
     if len(q.items) == 2 and q.items[0] == q.items[1] and not q.operand_statuses:
         q.items = q.items[:1]  # (A和A said twice; one item asked at two statuses stays two operands)
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
