@@ -171,9 +171,6 @@ class Gazetteer:
                 if (len(n) == 2 and p.rank == 3) or n in common:
                     continue
                 self.by_name.setdefault(n, []).append(p)
-        # every name of every division, the short county names included: a name the dataset lacks is
-        # not a division (转贷给市县 is a phrase), however it ends
-        self.all_names = frozenset(n for p in self.by_code.values() for n in p.names)
         self._by_first: dict[str, list[str]] = {}
         for n in sorted(self.by_name, key=len, reverse=True):
             self._by_first.setdefault(n[0], []).append(n)
@@ -186,10 +183,6 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         return list(self.by_name.get(name, ()))
-
-    def names_a_division(self, text: str) -> bool:
-        """True if `text` is a division's name (沙县, 永安市) or holds one (三明永安市)."""
-        return text in self.all_names or bool(self.mentions(text))
 
     def parents(self, place: Place) -> list[Place]:
         """The chain above a place, nearest first: 西山区 -> [昆明市, 云南省]."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .config import DATA_DIR, MAX_QUESTION_CHARS
 from .english import is_english, to_report_wording, unread_words
-from .places import country_item_words, gazetteer, national_latin_words, national_phrases
+from .places import country_item_words, national_latin_words, national_phrases
 
 
 class QuestionError(ValueError):
@@ -242,9 +242,8 @@ _PLACE = re.compile(r"(?:^|(?<=[年的在关于\s，,：:；;]))((?:(?!的)[\u4e
                     r"(?:自治州|自治县|市|县|州|省|区)"
                     r"(?=\d|年|的|在|，|,|\s|$|财政|政府|一般|全|本级)")
 _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|经费|城|农|社|的|和|与|及|^[两二三四五六七八九十几多\d]+个")  # (两个开发区: a count of places, not one)
-# a development zone (经开区, 高新区) is a part of a place the division dataset does not list; a name
-# ending 市/县/州/省 must be in the dataset to be a place
-_ZONE_SUFFIX = "区"
+# two levels side by side (转贷给市县, 分到县区) name tiers of government, not a place
+_LEVEL_PAIR = re.compile(r"[省市州县区][省市州县区]$")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "哪", "每", "这", "那", "给", "对", "向", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
 _NATIONAL = re.compile(r"我国|国务院|国家(?=拟|计划|安排|今年|去年|明年|将|要|在|的|共|累计|财政|预算|一般公共|\d|[,，。?？\s])")
@@ -298,6 +297,8 @@ _AGAINST_BUDGET = re.compile(r"比(?:年初预算|预算数?|调整预算|调整
 # already), not of the asked figure
 _BASELINE_STATUS = re.compile(r"(?:比|较|对比|相比)\s*(?:上年|去年|上一年|(?:19|20)\d\d年|\s)\s*(?:的)?(?:实际)?"
                               r"(?:执行数|完成数|执行|完成|决算数|预算数|预计数|预计)")
+# a target said with the item it is set for (城镇新增就业目标, 新增就业的预期目标)
+_TARGET_WORD = re.compile(r"的?(?:预期)?目标$|^(?:预期)?目标")
 _STATUS_ONLY = re.compile(r"^\W*(年初预算|预算数|预算|调整预算|调整后预算|计划|预期目标|目标)(数|安排)?")
 _PART_OF = re.compile(r"^(.{2,30}?)" + _IN + r"(.{2,30}?)占")
 # "A在B中占多少 / A在B中的占比": A's share of B (the whole framed by 在…中)
@@ -341,7 +342,7 @@ _FILLER_WORDS = (
     r"的|了|是|有|为|在|中|里|上|与|和|及|跟|、|，|,|？|\?|。|！|!|：|:|；|;|“|”|\"|'|\s"
 )
 # verbs of paying out that open an item phrase (发的惠农补贴); inside or after it they stay (几年一共要发多少)
-_LEADING_VERB = re.compile(r"发|发放|通过|年发")
+_LEADING_VERB = re.compile(r"发|发放|通过|年发|定|定下")
 # verbs of paying out inside the phrase: what follows is what was paid
 _PAYING_VERB = re.compile(r"(?:发|发放|拨付)了?")
 # verbs jieba leaves as tokens of their own after the item (定了, 用掉了, 花掉了)
@@ -467,7 +468,7 @@ def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
     for m in _PLACE.finditer(rest):
         name = m.group(0)
         if not m.group(1).startswith(_NOT_PLACE) and not _NOT_PLACE_WORDS.search(m.group(1)) \
-                and (name.endswith(_ZONE_SUFFIX) or gazetteer().names_a_division(name)):
+                and not _LEVEL_PAIR.search(name):
             q.unknown_places.append(name)
     for name in q.unknown_places:
         rest = rest.replace(name, " ")
@@ -559,6 +560,17 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         q.operand_statuses = ["执行", "预算"]
         if len(set(year_list)) >= 2:
             q.operand_years = year_list[:2]
+    if q.qtype in ("compare", "arithmetic") and q.op in ("diff", "") and len(q.items) == 2 \
+            and not q.operand_statuses:
+        # 2024年城镇新增就业目标和2023年实际城镇新增就业: one item, planned against done, each in its year
+        planned = [bool(_TARGET_WORD.search(it)) for it in q.items]
+        bare = [_TARGET_WORD.sub("", it) for it in q.items]
+        if planned[0] != planned[1] and min(map(len, bare)) >= 2 \
+                and (bare[0].endswith(bare[1]) or bare[1].endswith(bare[0])):
+            q.items = [max(bare, key=len)] * 2
+            q.operand_statuses = ["预算" if p else "执行" for p in planned]
+            if len(set(year_list)) >= 2:
+                q.operand_years = year_list[:2]
     if len(q.items) == 2 and q.items[0] == q.items[1] and not q.operand_statuses:
         q.items = q.items[:1]  # (A和A said twice; one item asked at two statuses stays two operands)
     if q.qtype in ("compare", "arithmetic") and q.op not in ("surplus", "remaining") and len(q.items) == 1:
@@ -572,6 +584,10 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
             q.operand_years = year_list[:2][::-1] if re.search(r"从[^，,]{0,6}?(?:到|至)", rest) else year_list[:2]
             if _SPAN.fullmatch(q.period) or q.period == "五年":
                 q.period = ""  # “十四五”期间从2021年到2025年: the years say which levels; the span only frames them
+            if _TARGET_WORD.search(q.items[0]) and not q.op:
+                # 就业，2026年的目标和2025年实际: the target is the year said just before it
+                q.items = [_TARGET_WORD.sub("", q.items[0])] * 2
+                q.operand_statuses = [_status_of_year(q.text, y) for y in q.operand_years]
     if q.qtype == "superlative":
         # 民生投入里，A、B、C三块哪块最多: the group is what the list stands in, not its members
         where = re.match(r"(.{2,}?)(?:里面|里|当中|之中|中)[，,]", rest) if len(q.items) >= 2 else None
@@ -740,6 +756,12 @@ def _clean(phrase: str) -> str:
         words = words[:-1]  # 赤字规模定了多少 / 预备费用掉了多少: what was done with it, not what
     kept = "".join(words).strip()
     return re.sub(r"(.{2,})\1", r"\1", kept)  # 卫生健康卫生健康支出 after a synonym rewrite
+
+
+def _status_of_year(text: str, year: int) -> str:
+    """预算 when a target word follows the year before another year is said, else 执行."""
+    m = re.search(rf"{year}\s*年(?:(?!(?:19|20)\d\d).)*?目标", text)
+    return "预算" if m else "执行"
 
 
 def _two_part_readings(rest: str, q: Query) -> list[list[str]]:

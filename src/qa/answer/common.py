@@ -263,6 +263,11 @@ def _asked_name(q: Query, picked: list[Figure], win: Figure) -> str:
             return spelt or scope
         said = [w for w, canon in SCOPE_ALIAS.items() if canon == scope and w in q.text]
         return said[0] if said and scope not in q.text else scope  # 市级 asked, 市本级 meant
+    if q.operand_years and q.operand_statuses and len(set(q.items)) == 1:
+        # a year's outturn against another year's target: the year and the item say which
+        year = q.operand_years[min(i, len(q.operand_years) - 1)]
+        planned = q.operand_statuses[min(i, len(q.operand_statuses) - 1)] in _PLAN
+        return f"{year}年{q.items[0]}" + ("目标" if planned and "目标" in q.text else "")
     if q.operand_years:
         return f"{q.operand_years[min(i, len(q.operand_years) - 1)]}年"
     asked = q.items[i] if i < len(q.items) else ""
