@@ -130,7 +130,12 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         return self.retriever.retrieve(search_text(q), k, docs)
 
     def passages(self, question: str, q: Query, docs, k: int) -> Answer:
-        hits = self.retriever.retrieve(search_text(q), k, docs)
+        hits = self.retriever.retrieve(search_text(q), max(k, PASSAGE_POOL), docs)
+        if len(set(q.years)) == 1:
+            # 2025年是怎么推进的: a passage under a heading of another year only (三、2026年工作安排)
+            # is that year's plan or review; stable, so retrieval order holds within each side
+            hits = sorted(hits, key=lambda h: _other_years_only(h.chunk.section, q.years[0]))
+        hits = hits[:k]
         if not hits:
             return _abstain(question, "报告中没有找到与问题相关的内容。")
         cites = [_cite_chunk(h.chunk) for h in hits]
@@ -192,3 +197,15 @@ def answer_question(question: str, index: Index, retriever: HybridRetriever, k: 
                     answerer: Answerer | None = None) -> Answer:
     """Answer one question against a loaded index (builds an Answerer when none is given)."""
     return (answerer or Answerer(index, retriever)).answer(question, k)
+
+
+PASSAGE_POOL = 10  # passages retrieved before those under another year's heading are put last
+_YEAR_IN_HEADING = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def _other_years_only(section: str, year: int) -> bool:
+    """Whether the headings below the report's title name years, none of them `year` (the title,
+    first in the path, names every year the report covers)."""
+    headings = section.split(" > ")[1:]
+    named = {int(y) for h in headings for y in _YEAR_IN_HEADING.findall(h)}
+    return bool(named) and year not in named
