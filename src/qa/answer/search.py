@@ -140,6 +140,8 @@ class RowSearch:
                 continue
             if s < 1.0 and q.qtype in ("lookup", "change") and not q.op and self._narrower_asked(phrase, f, i):
                 continue
+            if s < 1.0 and self._sibling_asked(phrase, f, i):
+                continue
             if strict and self._conflicts(q, f):
                 continue
             s += self._context_bonus(q, f, ranks)
@@ -190,6 +192,24 @@ class RowSearch:
         if not 2 <= len(run) <= 6:
             return False
         return run not in f.parent + self.context[i] + section_topic(f.section)
+
+    def _sibling_asked(self, phrase: str, f: Figure, i: int) -> bool:
+        """Whether the phrase names another member of the list the row stands in: the row is a
+        part of its parent (其中 失业保险基金收入) and phrase and item share their head but each
+        qualifies it with words the other never says (长期护理保险基金收入 asked): a member the
+        report does not list, not this one. (Qualifiers that share characters, 市对 and 市里, may
+        be two spellings of one.)"""
+        if not f.parent:
+            return False
+        n = 0
+        while n < min(len(phrase), len(f.item)) and phrase[-1 - n] == f.item[-1 - n]:
+            n += 1
+        own_row, own_asked = f.item[:len(f.item) - n], phrase[:len(phrase) - n]
+        if n < SIBLING_HEAD_MIN or len(own_row) < 2 or len(own_asked) < 2:
+            return False
+        said = f.item + self.context[i]
+        return (coverage(own_row, phrase) == 0 and coverage(own_asked, said) == 0
+                and chars_shared(own_row, phrase) < 0.5 and chars_shared(own_asked, said) < 0.5)
 
     def _owned_by_earlier(self, phrase: str, i: int, said: float) -> bool:
         """Whether an earlier row of the same sentence is named by the phrase at least as well:
@@ -368,6 +388,9 @@ class RowSearch:
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))
         return self.context[i] if i is not None else ""
+
+
+SIBLING_HEAD_MIN = 4  # characters of head two list members share (保险基金收入): fewer is no shared head
 
 
 # a numbered or bulleted line ((1) 税收收入…, 1. …, ● …) continues the statement of the line above it
