@@ -246,6 +246,10 @@ _NOT_PLACE_WORDS = re.compile(r"政府|财政|预算|收入|支出|债|资金|�
 _LEVEL_PAIR = re.compile(r"[省市州县区][省市州县区]$")
 _NOT_PLACE = ("全", "本", "我", "该", "各", "哪", "每", "这", "那", "给", "对", "向", "城", "农", "社", "省", "县", "市", "州", "区", "上级", "下级", "地")
 
+# 按2024年政府工作报告的说法，/ 根据…倒推，: a clause naming what a figure is worked out from
+_SOURCE_FRAME = re.compile(r"^\W*(?:按照?|根据|依据|从)([^，,。？?]{0,40}?)(?:推算|倒推|反推|测算|推断|的说法|来看|看)[，,]")
+# the year before the report's own (上一年 / 上年 / 去年), said on its own, not as a baseline (比上年)
+_BEFORE_YEAR = re.compile(r"(?<![比较同])(?:上一年|上年|去年)(?!同期)")
 _NATIONAL = re.compile(r"我国|国务院|国家(?=拟|计划|安排|今年|去年|明年|将|要|在|的|共|累计|财政|预算|一般公共|\d|[,，。?？\s])")
 _REPORT_NAME = re.compile(r"(?:((?:19|20)\d\d)\s*年?\s*(?:的|度)?)?(?:国务院|本级|我[市县州区])?"
                           r"(?:政府工作报告|财政预算报告|预算报告|决算报告|财政工作报告|工作报告|工作汇报|财政报告|报告)"
@@ -417,6 +421,14 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
 
 
 def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
+    source = _SOURCE_FRAME.match(rest)
+    if source and _YEAR.search(rest[source.end():]) or source and _BEFORE_YEAR.search(rest[source.end():]):
+        # 按2024年的安排倒推，2023年…是多少: the clause says where the figure is worked out from
+        # (its year is the report's), the rest what is asked
+        q.report_years = [int(y) for y in _YEAR.findall(source.group(1))][:1]
+        rest = " " + rest[source.end():]
+        if q.report_years and not _YEAR.search(rest) and _BEFORE_YEAR.search(rest):
+            rest = _BEFORE_YEAR.sub(f"{q.report_years[0] - 1}年", rest, count=1)  # 上一年 of that report
     named = _REPORT_NAME.search(rest)
     if named:  # "2023年政府工作报告里…": routes to a report; says nothing of the figure's year
         if named.group(1):
