@@ -136,6 +136,8 @@ class CompareOps:
             pool = alike or same or rows
             beside = [r.fig for r in pool if q.operand_years and r.fig.sent_start == first.sent_start]
             out.append((beside or [pool[0].fig])[0])
+        if q.op == "share" and len(out) == 2:
+            out[0] = self._part_beside_whole(found[0], out, doc)
         dims = [dimension(f) for f in out]
         major = max(set(dims), key=dims.count)
         if q.attribute == "amount" and major != "元" and all(
@@ -149,6 +151,28 @@ class CompareOps:
                     if alt:
                         out[k] = alt[0]
         return out
+
+
+    @staticmethod
+    def _part_beside_whole(part_rows: list[Scored], out: list[Figure], doc: str) -> Figure:
+        """A share's part as the whole's sentence or list states it (还本付息1161.1亿元，其中一般
+        债务734.5亿元 for 一般债务 of 还本付息), before a row of the same name stated elsewhere
+        (一般债务余额): a share is of a part of that whole. The part first found when none is."""
+        part, whole = out
+        whole_of = (whole.parent, whole.item)
+
+        def beside(f: Figure) -> bool:
+            return f.sent_start == whole.sent_start or bool(f.parent and f.parent in whole_of)
+
+        if beside(part):
+            return part
+        for r in part_rows:
+            f = r.fig
+            # (the same name said on: 一般债务还本付息额 for 一般债务; not another item: 非税收入)
+            if f.doc == doc and f is not whole and beside(f) and f.item.startswith(part.item) \
+                    and dimension(f) == dimension(whole) and _base(f) <= _base(whole):
+                return f
+        return part
 
 
 # the comparative asked (谁更低, 哪个少, 较小): read after the names, which may hold 高/大/多 (高新区)
