@@ -84,3 +84,17 @@ def test_answer(records, shared_engine, i):
         # a calculation cites its operands: all numbers but the result are cited
         cited_numbers = set().union(*(_numbers(c["text"]) for c in rec["citations"]))
         assert len(_numbers(rec["answer"]) - cited_numbers) <= 1, rec["answer"]
+
+
+@pytest.mark.parametrize("short, item, expected", [
+    ("个税", "个人所得税", True),
+    ("医保", "医疗保险", True),
+    ("个税", "个人所得税返还", False),  # the last character must sit in the item's head
+    ("税收", "税收收入", False),  # said whole: an ordinary match, not a short name
+    ("社保", "社会保险基金收入", False),
+    ("教育", "义务教育经费", False),  # the first character must open the item
+])
+def test_short_names_spell_out_their_item(short, item, expected):
+    from qa.answer.search import abbreviates
+
+    assert abbreviates(short, item) is expected

@@ -99,6 +99,10 @@ class RowSearch:
         said_formally = q.english and names_measure(q.text)
         formal = bool(re.search(r"(支出|收入)$", phrase)) and (phrase in q.text or said_formally)
         in_context = set() if formal else self._context_ids(phrase, searched)
+        # 个税 asked: 个人所得税, the name it shortens (no character pair of the two in common)
+        shortened = {self._row_index[id(f)] for d in searched for f in self.rows_by_doc[d]
+                     if abbreviates(phrase, f.item)} if _SHORT_NAME.fullmatch(phrase) else set()
+        ids |= shortened
         # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
         kind_said = bool(re.search(r"(支出|收入)$", phrase)) and (phrase[-2:] in q.text or said_formally)
         allowed = set(docs) if docs else None
@@ -126,6 +130,8 @@ class RowSearch:
             if self._excluded_by_note(phrase, f):
                 continue  # 国有资产（不含自然资源）: the row says it is not the 自然资源 asked
             s = item_similarity(phrase, f.item, kind_said) if i in ids else 0.0
+            if i in shortened:
+                s = max(s, ABBREVIATION_SIMILARITY)
             if in_budget and i in ids and in_budget[0] in f.section:
                 # 一般公共预算预备费 asked: the 预备费 of the section on that budget
                 s = max(s, item_similarity(in_budget[1], f.item, kind_said))
@@ -388,6 +394,23 @@ class RowSearch:
     def _said_before(self, f: Figure) -> str:
         i = self._row_index.get(id(f))
         return self.context[i] if i is not None else ""
+
+
+ABBREVIATION_SIMILARITY = 0.8  # a short name the item spells out (个税: 个人所得税): as good as most matches
+_SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}")
+
+
+def abbreviates(short: str, item: str) -> bool:
+    """Whether `short` is a Chinese short name of `item`: its characters in order, the first
+    opening the item, the last in the item's head (its last two characters), and the item at
+    least two characters longer (个税: 个人所得税; 医保: 医疗保险)."""
+    if len(item) < len(short) + 2 or item[0] != short[0] or short[-1] not in item[-2:]:
+        return False
+    k = 0
+    for ch in item:
+        if k < len(short) and ch == short[k]:
+            k += 1
+    return k == len(short) and short not in item
 
 
 SIBLING_HEAD_MIN = 4  # characters of head two list members share (保险基金收入): fewer is no shared head
