@@ -64,7 +64,13 @@ class ArithmeticOps:
             # 转移支付和专项补助资金一共多少: the report may name the pair as one item, the best
             # row for every operand
             tops = [self.best_rows(p, q, docs, ranks) for p in q.items]
-            if all(tops) and len({id(t[0].fig) for t in tops}) == 1 and re.search(r"和|及|与", tops[0][0].fig.item):
+            said = next((j for c in "和及与" if len(q.items) == 2 and (j := q.items[0] + c + q.items[1]) in q.norm), "")
+            named = [r for r in (self.best_rows(said, q, docs, ranks) if said else [])
+                     if _JOINED_NAME.search(r.fig.item) and r.score >= 1.0]
+            if named and not (all(tops) and len({id(t[0].fig) for t in tops}) == 1):
+                # 中央和省预算内基本建设投资一共: the report names the pair as one item, said whole
+                tops = [named] * len(q.items)
+            if all(tops) and len({id(t[0].fig) for t in tops}) == 1 and _JOINED_NAME.search(tops[0][0].fig.item):
                 both = tops[0][0].fig
                 cite = self._cite(both)
                 return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
@@ -388,6 +394,8 @@ class ArithmeticOps:
 
 
 _BALANCE = re.compile(r"余额|结余|结存|剩余")
+# an item whose own name joins two (中央和省预算内基本建设投资, 企业所得税和个人所得税)
+_JOINED_NAME = re.compile(r"和|及|与")
 
 
 def _budget_and_outturn(rows: list[Figure]) -> tuple[Figure, Figure] | None:
