@@ -201,21 +201,28 @@ class RowSearch:
 
     def _sibling_asked(self, phrase: str, f: Figure, i: int) -> bool:
         """Whether the phrase names another member of the list the row stands in: the row is a
-        part of its parent (其中 失业保险基金收入) and phrase and item share their head but each
+        part of its parent (其中 失业保险基金收入), or the asked member stands in the row's
+        sentence (还本支出…，付息支出…), and phrase and item share their head but each
         qualifies it with words the other never says (长期护理保险基金收入 asked): a member the
         report does not list, not this one. (Qualifiers that share characters, 市对 and 市里, may
         be two spellings of one.)"""
-        if not f.parent:
-            return False
-        n = 0
+        n = 0  # the head both end in (保险基金收入), then what both open with (政府债务…支出)
         while n < min(len(phrase), len(f.item)) and phrase[-1 - n] == f.item[-1 - n]:
             n += 1
-        own_row, own_asked = f.item[:len(f.item) - n], phrase[:len(phrase) - n]
-        if n < SIBLING_HEAD_MIN or len(own_row) < 2 or len(own_asked) < 2:
+        p = 0
+        while p < min(len(phrase), len(f.item)) - n and phrase[p] == f.item[p]:
+            p += 1
+        own_row, own_asked = f.item[p:len(f.item) - n], phrase[p:len(phrase) - n]
+        if n < 2 or p + n < SIBLING_HEAD_MIN or len(own_row) < 2 or len(own_asked) < 2:
             return False
         said = f.item + self.context[i]
-        return (coverage(own_row, phrase) == 0 and coverage(own_asked, said) == 0
-                and chars_shared(own_row, phrase) < 0.5 and chars_shared(own_asked, said) < 0.5)
+        if not (coverage(own_row, phrase) == 0 and coverage(own_asked, said) == 0
+                and chars_shared(own_row, phrase) < 0.5 and chars_shared(own_asked, said) < 0.5):
+            return False
+        # a member of a list: its parent says so, or the asked member stands in the same sentence
+        # (还本支出1102亿元，付息支出469亿元: 付息 asked is the other row's)
+        return bool(f.parent) or any(g is not f and g.sent_start == f.sent_start and own_asked[-2:] in g.item
+                                     for g in self.rows_by_doc[f.doc])
 
     def _owned_by_earlier(self, phrase: str, i: int, said: float) -> bool:
         """Whether an earlier row of the same sentence is named by the phrase at least as well:
@@ -413,7 +420,7 @@ def abbreviates(short: str, item: str) -> bool:
     return k == len(short) and short not in item
 
 
-SIBLING_HEAD_MIN = 4  # characters of head two list members share (保险基金收入): fewer is no shared head
+SIBLING_HEAD_MIN = 4  # characters two list members share around their own words (保险基金收入, 政府债务…支出)
 
 
 # a numbered or bulleted line ((1) 税收收入…, 1. …, ● …) continues the statement of the line above it
