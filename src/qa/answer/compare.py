@@ -155,8 +155,8 @@ class CompareOps:
 
     @staticmethod
     def _part_beside_whole(part_rows: list[Scored], out: list[Figure], doc: str) -> Figure:
-        """A share's part as the whole's sentence or list states it (还本付息1161.1亿元，其中一般
-        债务734.5亿元 for 一般债务 of 还本付息), before a row of the same name stated elsewhere
+        """A share's part as the whole's sentence or list states it (还本付息X亿元，其中一般债务
+        还本付息额Y亿元 for 一般债务 of 还本付息), before a row of the same name stated elsewhere
         (一般债务余额): a share is of a part of that whole. The part first found when none is."""
         part, whole = out
         whole_of = (whole.parent, whole.item)

@@ -220,7 +220,7 @@ class RowSearch:
                 and chars_shared(own_row, phrase) < 0.5 and chars_shared(own_asked, said) < 0.5):
             return False
         # a member of a list: its parent says so, or the asked member stands in the same sentence
-        # (还本支出1102亿元，付息支出469亿元: 付息 asked is the other row's)
+        # (还本支出X亿元，付息支出Y亿元: 付息 asked is the other row's)
         return bool(f.parent) or any(g is not f and g.sent_start == f.sent_start and own_asked[-2:] in g.item
                                      for g in self.rows_by_doc[f.doc])
 
