@@ -422,7 +422,7 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
 
 def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
     source = _SOURCE_FRAME.match(rest)
-    if source and _YEAR.search(rest[source.end():]) or source and _BEFORE_YEAR.search(rest[source.end():]):
+    if source and (_YEAR.search(rest[source.end():]) or _BEFORE_YEAR.search(rest[source.end():])):
         # 按2024年的安排倒推，2023年…是多少: the clause says where the figure is worked out from
         # (its year is the report's), the rest what is asked
         q.report_years = [int(y) for y in _YEAR.findall(source.group(1))][:1]

@@ -152,7 +152,6 @@ class CompareOps:
                         out[k] = alt[0]
         return out
 
-
     @staticmethod
     def _part_beside_whole(part_rows: list[Scored], out: list[Figure], doc: str) -> Figure:
         """A share's part as the whole's sentence or list states it (还本付息X亿元，其中一般债务
