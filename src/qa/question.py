@@ -347,8 +347,9 @@ _FILLER_WORDS = (
 )
 # verbs of paying out that open an item phrase (发的惠农补贴); inside or after it they stay (几年一共要发多少)
 _LEADING_VERB = re.compile(r"发|发放|通过|年发|定|定下")
-# verbs of paying out inside the phrase: what follows is what was paid
-_PAYING_VERB = re.compile(r"(?:发|发放|拨付)了?")
+# verbs of paying out or getting inside the phrase: what follows is what was paid or got
+# (因为税收表现好拿到的激励资金: before the verb, why and to whom)
+_PAYING_VERB = re.compile(r"(?:发|发放|拨付|拿到|拿|获得|得到|领到|分到)了?")
 # verbs jieba leaves as tokens of their own after the item (定了, 用掉了, 花掉了)
 _TRAILING_VERBS = frozenset(("定", "定为", "用", "掉", "用掉", "花掉", "用完", "花完"))
 # a token is dropped only when it is made of filler words entirely, so 自有资金 keeps its 有
