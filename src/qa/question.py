@@ -495,6 +495,9 @@ def _read_unknown_places(q: Query, rest: str, english: bool) -> str:
 def _read_type(q: Query, rest: str, scopes: list[str], year_list: list[int]) -> None:
     """Question type and operation, attribute, and what a superlative or comparison ranks by."""
     q.qtype, q.op = _question_type(rest)
+    if q.op == "share" and _question_type(_after_paying_verb(rest))[0] == "lookup":
+        # 因税收占比和增幅表现拿到的激励资金是多少: the 占比 is why it was got, not what is asked
+        q.qtype, q.op = "lookup", ""
     two_years = len(set(year_list)) >= 2
     if (len(set(scopes)) >= 2 or two_years) and _COMPARE.search(rest) and q.op not in ("share", "diff", "gap"):
         q.qtype, q.op = "compare", ""  # 全市和市本级…哪个多 / 2025年和2026年哪个多
