@@ -41,8 +41,12 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         # to one report reads that report's postings, not every report's (at 1,000 reports the
         # shared postings of 收入/支出 cost more than the rest of the question)
         self.bigram_rows: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        # rows by report and first character of the item: a short name (个税) opens its item
+        self.rows_by_initial: dict[str, dict[str, list[Figure]]] = defaultdict(lambda: defaultdict(list))
         for i, f in enumerate(index.figures):
             self.rows_by_doc[f.doc].append(f)
+            if f.item:
+                self.rows_by_initial[f.doc][f.item[0]].append(f)
             for g in bigrams(f.item) | (bigrams(f.parent) if f.parent else set()):
                 self.bigram_rows[f.doc][g].add(i)
         # the row index computed the same clauses at load

@@ -100,7 +100,7 @@ class RowSearch:
         formal = bool(re.search(r"(支出|收入)$", phrase)) and (phrase in q.text or said_formally)
         in_context = set() if formal else self._context_ids(phrase, searched)
         # 个税 asked: 个人所得税, the name it shortens (no character pair of the two in common)
-        shortened = {self._row_index[id(f)] for d in searched for f in self.rows_by_doc[d]
+        shortened = {self._row_index[id(f)] for d in searched for f in self.rows_by_initial[d].get(phrase[0], ())
                      if abbreviates(phrase, f.item)} if _SHORT_NAME.fullmatch(phrase) else set()
         ids |= shortened
         # 投入了多少 was rewritten to 支出: the kind is ours, not the question's
