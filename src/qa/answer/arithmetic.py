@@ -64,14 +64,9 @@ class ArithmeticOps:
             # 转移支付和专项补助资金一共多少: the report may name the pair as one item, the best
             # row for every operand
             tops = [self.best_rows(p, q, docs, ranks) for p in q.items]
-            said = next((j for c in "和及与" if len(q.items) == 2 and (j := q.items[0] + c + q.items[1]) in q.norm), "")
-            named = [r for r in (self.best_rows(said, q, docs, ranks) if said else [])
-                     if _JOINED_NAME.search(r.fig.item) and r.score >= 1.0]
-            if named and not (all(tops) and len({id(t[0].fig) for t in tops}) == 1):
-                # 中央和省预算内基本建设投资一共: the report names the pair as one item, said whole
-                tops = [named] * len(q.items)
-            if all(tops) and len({id(t[0].fig) for t in tops}) == 1 and _JOINED_NAME.search(tops[0][0].fig.item):
-                both = tops[0][0].fig
+            same = all(tops) and len({id(t[0].fig) for t in tops}) == 1
+            both = tops[0][0].fig if same else self._pair_said_whole(q, docs, ranks)
+            if both is not None and _JOINED_NAME.search(both.item):
                 cite = self._cite(both)
                 return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
                               unit=both.unit, direction=both.direction, citations=[cite])
@@ -391,6 +386,19 @@ class ArithmeticOps:
                 return Answer(question, kind="calculation", answer=text, value=float(round(rest, 2)),
                               unit=f.unit, citations=_dedupe([self._cite(f), self._cite(done)]))
         return _abstain(question, f"报告中没有找到可以计算{phrase}剩余部分的数字。")
+
+    def _pair_said_whole(self, q: Query, docs, ranks) -> Figure | None:
+        """中央和省预算内基本建设投资一共: the two operands said with their 和 are the report's
+        name of one item (a row whose own name joins two, matched whole); None when not."""
+        if len(q.items) != 2:
+            return None
+        for c in "和及与":
+            said = q.items[0] + c + q.items[1]
+            if said in q.norm:
+                rows = [r for r in self.best_rows(said, q, docs, ranks)
+                        if _JOINED_NAME.search(r.fig.item) and r.score >= 1.0]
+                return rows[0].fig if rows else None
+        return None
 
 
 _BALANCE = re.compile(r"余额|结余|结存|剩余")
