@@ -250,6 +250,16 @@ def test_validation_names_each_problem(first_text):
     assert "unanswerable question with an answer_value" in text["e"]
 
 
+def test_value_written_with_full_width_digits_is_in_its_evidence():
+    # a report that writes 3，721．36 holds the value 3,721.36 (and 3721.36)
+    text = "全市金融机构存贷款余额3，721．36亿元"
+    rows = [{"id": v, "doc": "r", "question": "?", "type": "lookup", "answer_value": v, "answer_unit": "亿元",
+             "evidence": text} for v in ("3,721.36", "3721.36", "3,721.63")]
+    problems = validate_set([question_from_row(r) for r in rows], {"r": text})
+    assert not problems.get("3,721.36") and not problems.get("3721.36")
+    assert "not written in the evidence" in " ".join(problems["3,721.63"])
+
+
 def test_unreadable_set_names_the_line(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": "1", "question": "q", "type": "lookup"}\n{not json}\n', encoding="utf-8")

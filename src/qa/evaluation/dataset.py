@@ -14,6 +14,7 @@ counts (a sentence repeated in a report is equally good evidence wherever it is 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -132,7 +133,9 @@ def locate_evidence(q: Question, text: str) -> list[list[Span]]:
 
 
 def _value_written(value: str, evidence: str) -> bool:
-    # "1,234.5" in the text may be given as "1234.5" in the set, and vice versa
+    # "1,234.5" in the text may be given as "1234.5" in the set, and vice versa; reports that
+    # write full-width digits and separators (1，234．5) are read as NFKC folds them
+    value, evidence = unicodedata.normalize("NFKC", value), unicodedata.normalize("NFKC", evidence)
     return value in evidence or value.replace(",", "") in evidence.replace(",", "")
 
 
