@@ -192,6 +192,11 @@ _BOTH_LEVELS = {w: v for w, v in _FIGURE_CONTEXT["scope_canonical"].items() if w
 # name, not a scope)
 _SCOPE = re.compile(rf"({'|'.join(map(re.escape, _BOTH_LEVELS))}|全[市县州省区盟旗国]|"
                     rf"{_NOT_AFTER}(?:{_LOWER_SCOPE}|[市县州省区]本级|(?<!预算)(?<!基金)本级|[市县州省]级))")
+# a quota split between levels (figure_lexicon.json context.scope_*): 市级留用的 is the part kept at
+# that level, 分给县（市、区）的 / 转贷给市县的 the part passed down, as the rows' scopes say them
+_KEPT_SCOPE = re.compile(rf"([市县州省区]本级|[市县州省区]级|本级)(?:自己)?(?:{'|'.join(_FIGURE_CONTEXT['scope_kept_verbs'])})")
+_ALLOCATED_SCOPE = re.compile(rf"(?:{'|'.join(_FIGURE_CONTEXT['scope_allocation_verbs'])})[给到]?"
+                              rf"(?:{_LOWER_SCOPE}|{'|'.join(_FIGURE_CONTEXT['scope_allocated_lower'])})")
 SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级", **_BOTH_LEVELS}
 
 
@@ -222,8 +227,8 @@ def scope_level(scope: str) -> str:
 def scope_words(scope: str) -> tuple[str, ...]:
     """How a report may say a scope: 市本级 also as 市级 (SCOPE_ALIAS), or 本级 alone under a
     全市 heading; 县区 also as 区县, 县（市、区） …"""
-    if scope == LOWER_SCOPE:
-        return LOWER_SCOPE_WORDS
+    if scope == LOWER_SCOPE:  # (转贷市县: 市县 after a verb of passing down)
+        return (*LOWER_SCOPE_WORDS, *_FIGURE_CONTEXT["scope_allocated_lower"])
     if "本级" not in scope:
         return (scope,)
     return ("本级", *(said for said, canon in SCOPE_ALIAS.items() if canon == scope))
@@ -461,6 +466,7 @@ def _read_report_and_period(q: Query, rest: str) -> tuple[str, list[int]]:
 
 
 def _read_scope_and_status(q: Query, rest: str) -> tuple[str, list[str]]:
+    rest = _ALLOCATED_SCOPE.sub(f" {LOWER_SCOPE} ", _KEPT_SCOPE.sub(r" \1 ", rest))
     scopes = [canonical_scope(m) for m in _SCOPE.findall(rest)]
     if q.national_item:
         # 中央一般公共预算本级支出: 本级 is part of the national item's name, not a scope
@@ -883,15 +889,19 @@ def _items(rest: str, q: Query) -> list[str]:
                         for c in clauses[1:]):
             rest = clauses[0]  # 限额减去余额，还有多少举债空间: the operands are all in the first clause
         raw = _split(rest)
+        whose = ""
         if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
-            raw[0] = _after_subject(raw[0])
+            whose, raw[0] = raw[0][:len(raw[0]) - len(_after_subject(raw[0]))].rstrip("的"), _after_subject(raw[0])
         parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in raw]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             parts = _inherit_subject(_share_head(parts))
             whole = _clean(_context_of(_cut_counted(raw[0])))
-            if len(whole) >= 2 and q.qtype == "compare":
+            if len(whole) >= 2 and (q.qtype == "compare" or q.op == "sum"):
                 q.said_with.update({p: whole for p in parts if whole not in p})
+            elif q.op == "sum" and len(_clean(whose)) >= 2:
+                # 再融资债券转贷给市县的一般债券和专项债券: the parts of that whole, not of another's
+                q.said_with.update({p: _clean(whose) for p in parts if _clean(whose) not in p})
             return parts
     if q.qtype in ("lookup", "change") and not q.op:
         part = _PART_ASKED.search(rest)
@@ -967,8 +977,9 @@ def _cut_counted(part: str) -> str:
 
 
 # B里A / B当中，A: B only says where A sits (bare 中 is too often part of a word, unless a comma
-# closes it: 发行的政府债券中，新增债券…)
-_CONTEXT_PART = re.compile(r"^(.{2,}?)(?:(?:里面|里|当中|之中)[，,]?|中[，,])(.{2,})$")
+# closes it, or 的 after a whole's head noun: 发行的政府债券中，新增债券… / 再融资债券中省级留用的一般…)
+_CONTEXT_PART = re.compile(r"^(.{2,}?)(?:(?:里面|里|当中|之中)[，,]?|中[，,]|"
+                           r"(?<=收入|支出|基金|预算|资金|税收|债务|债券|经费)中\s*的)(.{2,})$")
 
 
 # the operands a question lists in parentheses after naming them together: 两笔专项（A、B）

@@ -23,7 +23,7 @@ from ..matching import (
     same_kind,
 )
 from ..english import names_measure
-from ..question import Query, distinct_names, scope_words, variants, vocabulary
+from ..question import Query, distinct_names, scope_level, scope_words, variants, vocabulary
 from ..candidates import outturn_by_default
 from ..records import Figure
 from ..rows import section_topic
@@ -136,8 +136,9 @@ class RowSearch:
                 # 一般公共预算预备费 asked: the 预备费 of the section on that budget
                 s = max(s, item_similarity(in_budget[1], f.item, kind_said))
             if f.parent and coverage(f.item, phrase) >= 0.8:
-                # the parent only disambiguates an item the question already names
-                s = max(s, item_similarity(phrase, f.parent + f.item))
+                # the parent only disambiguates an item the question already names (and its own
+                # parent: 再融资债券 > 专项债券 > 转贷市县X亿元)
+                s = max(s, item_similarity(phrase, self._lineage(i) + f.item))
             if i in in_context and s < MATCH_THRESHOLD and (not kind_said or same_kind(phrase, f.item + self.context[i])):
                 said = context_similarity(phrase, self.context[i])
                 if said > s and not self._owned_by_earlier(phrase, i, said):
@@ -156,6 +157,38 @@ class RowSearch:
         if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
             out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
+
+    def _split_by_level(self, f: Figure) -> bool:
+        """Whether the rows after the row in its sentence split it by level of government
+        (rows of its item, or naming it as their parent, that carry a level's scope)."""
+        figures = self.index.figures
+        i = self._row_index.get(id(f))  # (rows built at question time, as a list's members, have none)
+        if i is None:
+            return False
+        j = i + 1
+        while j < len(figures) and figures[j].doc == f.doc and figures[j].sent_start == f.sent_start:
+            g = figures[j]
+            if g.parent == f.item and scope_level(g.scope) in ("own", "lower"):
+                return True
+            j += 1
+        return False
+
+    def _lineage(self, i: int) -> str:
+        """The row's parents, outermost first, as its sentence states them: the parent's own row
+        (the nearest earlier row of the sentence named like it) lends its parent in turn."""
+        figures, out, seen = self.index.figures, [], set()
+        f = figures[i]
+        while f.parent and f.parent not in seen:
+            seen.add(f.parent)
+            out.append(f.parent)
+            j = i - 1
+            while j >= 0 and figures[j].doc == f.doc and figures[j].sent_start == f.sent_start \
+                    and (figures[j].item != f.parent or figures[j].parent == f.parent):  # (not a sibling)
+                j -= 1
+            if j < 0 or figures[j].doc != f.doc or figures[j].sent_start != f.sent_start:
+                break
+            i, f = j, figures[j]
+        return "".join(reversed(out))
 
     def as_reported(self, f: Figure, name: str) -> str:
         """A row's item named as an answer's entity the way the report writes it (its bracketed
@@ -283,6 +316,8 @@ class RowSearch:
             return "year"  # …增加至2025年的Y亿元，年均增长N%: the level is the year's, the change is not
         if _scope_conflict(q.scope, f):
             return "scope"
+        if scope_level(q.scope) in ("own", "lower") and not f.scope and self._split_by_level(f):
+            return "scope"  # …一般债券X亿元，市级留用Y亿元，分配县（市、区）Z亿元: X is both levels' whole
         if _status_conflict(q.status, f):
             return "status"
         if _year_conflict(q.years, f, doc.years):

@@ -185,15 +185,30 @@ def _after_periods(s: str, info: dict) -> str:
     return s
 
 
+@lex_cache(maxsize=1)
+def _allocated_re() -> re.Pattern[str]:
+    lex = _lexicon().lex
+    verbs = "|".join(map(re.escape, lex["context.scope_allocation_verbs"]))
+    lower = "|".join(map(re.escape, lex["context.scope_allocated_lower"]))
+    return re.compile(rf"(?:{verbs})[给到]?(?:{lower})$")
+
+
 def _after_scope(s: str, info: dict) -> str:
     """The last scope word (全市, 市本级) is the figure's scope; the item follows it."""
+    if _allocated_re().fullmatch(_strip_leading(s)):
+        # 转贷市县X亿元: the part of a quota passed down to the levels below (市县 means them only
+        # after a verb of passing down; 市县两级 elsewhere is the whole place)
+        info["scope"], info["scope_only"] = "县区", True
+        return ""
     sc = _scope_matches(s)
     if not sc:
         return s
     a, b, w = sc[-1]
     rest = s[b:]
+    kept = next((v for v in _words("context.scope_kept_verbs") if rest.startswith(v)), "")
+    rest = rest[len(kept):]  # 省级留用X亿元 / 市级留用一般债券额度: the part kept at that level
     r2, _ = _strip_trailing(_strip_leading(rest))
-    if w.endswith("级") and r2 and (_is_bare(r2) or len(r2) <= 2):
+    if w.endswith("级") and r2 and not kept and (_is_bare(r2) or len(r2) <= 2):
         return s[a:]  # 省级补助, 市级财政资金: a level of government naming the item
     info["scope"] = w
     if not r2:

@@ -62,10 +62,25 @@ def scope_breakdown(s: Sentence, c: Cand) -> bool:
         return False
     if c.row.kind == "level":
         c.item = c.row.parent or (s.prev_lead.item if s.prev_lead else "")
+        last = _last_named(s.rows, c.row)
+        if last is not None and last.parent == c.row.parent and last.item != c.item:
+            # 其中，一般债券X亿元，省级留用Y亿元，转贷市县Z亿元: the levels split the figure just
+            # before them (a part of the 其中 list), not the list's whole
+            c.item = c.row.parent = last.item
     else:
         base = base_for(s.rows, c.row.depth, need_free=False)
         c.item = base.item if base else ""
     return True
+
+
+def _last_named(rows: list[Row], row: Row) -> Row | None:
+    """The last level figure before `row` at its depth that names an item (the levels of a
+    breakdown, 省级X，市县Y, are passed over)."""
+    for r in reversed(rows):
+        if r is not row and r.kind == "level" and r.depth == row.depth and not r.baseline \
+                and not r.scope_only:
+            return r
+    return None
 
 
 def _adds_up(parts: list[Row], whole: Row) -> bool:
