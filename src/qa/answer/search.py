@@ -57,6 +57,10 @@ from .common import (
 _MEMO = threading.local()
 # a budget's bare head (一般公共预算收入): the budget's name is the item's, not a section's
 _BARE_HEADS = frozenset(("收入", "支出", "总收入", "总支出", "收支"))
+# a row named by the phrase's last words, the words before them said by its sentence (评审项目审减 for
+# …评审项目N个，…审减Y亿元): above the threshold, below a row whose own item says the whole phrase
+WHOSE_ITEM_SIMILARITY = MATCH_THRESHOLD + 0.08
+_MONEY_TAIL = re.compile(r"(?<=..)(资金|金额|数额|总额)$")
 # an item that lists several names (A、B、C等其他…): their sum, not any one of them
 _ENUMERATION = re.compile(r"、[^、]{1,12}等")
 # words that ask for money, so that a count (人, 万名, 个) cannot answer
@@ -139,6 +143,8 @@ class RowSearch:
                 # the parent only disambiguates an item the question already names (and its own
                 # parent: 再融资债券 > 专项债券 > 转贷市县X亿元)
                 s = max(s, item_similarity(phrase, self._lineage(i) + f.item))
+            if i in ids and s < MATCH_THRESHOLD and self._named_after_its_subject(phrase, f):
+                s = WHOSE_ITEM_SIMILARITY
             if i in in_context and s < MATCH_THRESHOLD and (not kind_said or same_kind(phrase, f.item + self.context[i])):
                 said = context_similarity(phrase, self.context[i])
                 if said > s and not self._owned_by_earlier(phrase, i, said):
@@ -157,6 +163,16 @@ class RowSearch:
         if strict and not q.status and q.qtype in ("lookup", "change") and not q.op:
             out = outturn_by_default(out)  # (operations over a budget and its outturn need both)
         return out
+
+    def _named_after_its_subject(self, phrase: str, f: Figure) -> bool:
+        """Whether the phrase is the row's item after what its sentence says it is of: 评审项目审减
+        asked, …完成评审项目N个，审定X亿元，审减Y亿元 stated (the item ends the phrase, every word
+        before it stands earlier in the row's sentence)."""
+        item = _MONEY_TAIL.sub("", f.item)  # (审减了多少钱 asked of 审减资金: the money is the row's unit)
+        if len(item) < 2 or item in _BARE_HEADS or GENERIC_ITEM.match(item) or not phrase.endswith(item):
+            return False
+        subject = phrase[:-len(item)]
+        return len(subject) >= 2 and subject in self._sentence_before(f)
 
     def _split_by_level(self, f: Figure) -> bool:
         """Whether the rows after the row in its sentence split it by level of government
