@@ -152,6 +152,7 @@ class Query:
     operand_scopes: list[str] = field(default_factory=list)
     operand_years: list[int] = field(default_factory=list)
     operand_statuses: list[str] = field(default_factory=list)
+    operand_points: list[str] = field(default_factory=list)  # a stock at the year's end against its start
     # other readings of two operands when a name holds a 和 itself (A和B的改革补助和C)
     alternatives: list[list[str]] = field(default_factory=list)
     # item -> words the row's sentence must also say: the driver of an item asked as what it drove
@@ -392,8 +393,28 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     rest = _read_unknown_places(q, rest, english)
     q.unread = [w for w in q.unread if w not in (places or {})]  # (zhangye: a place in pinyin)
     _read_type(q, rest, scopes, year_list)
+    rest = _read_two_points(q, rest)
     _read_items(q, rest, scopes, year_list)
+    if q.operand_points and q.items:
+        # (a stock at two points: its balances, not what was put in or taken out during the year)
+        stock = q.items[0] if _STOCK_ITEM.search(q.items[0]) else q.items[0] + "余额"
+        q.items = [stock, stock]
     return q
+
+
+# 从年初到年末减少了多少 / 年末比年初增加多少: one stock at the year's end against its start
+_BOTH_POINTS = re.compile(r"从?年初(?:到|至)年[末底]|年[末底](?:比|较)年初|年初(?:和|与|跟)年[末底]")
+_STOCK_ITEM = re.compile(r"余额|结余|结存|滚存|存量")
+_CHANGE_SAID = re.compile(r"[增减]*(?:增加|减少|增长|下降|变化|变动|净增|净减|多了|少了|[增减]了)")
+
+
+def _read_two_points(q: Query, rest: str) -> str:
+    m = _BOTH_POINTS.search(rest)
+    if not m or not _CHANGE_SAID.search(rest[m.end():]) or q.qtype not in ("change", "arithmetic", "compare"):
+        return rest
+    q.qtype, q.op, q.attribute, q.point = "arithmetic", "diff", "amount", ""
+    q.operand_points = ["年末", "年初"]
+    return rest[:m.start()] + " " + _CHANGE_SAID.sub(" ", rest[m.end():])
 
 
 @lru_cache(maxsize=1)

@@ -382,9 +382,11 @@ def _dedupe(cites: list[Citation]) -> list[Citation]:
 
 def _operand_query(q: Query, i: int) -> Query:
     """The question as it applies to operand i (its own scope or year, when the question has two)."""
-    if not (q.operand_scopes or q.operand_years or q.operand_statuses):
+    if not (q.operand_scopes or q.operand_years or q.operand_statuses or q.operand_points):
         return q
     changes: dict = {}
+    if q.operand_points:
+        changes["point"] = q.operand_points[min(i, len(q.operand_points) - 1)]
     if q.operand_statuses:
         changes["status"] = q.operand_statuses[min(i, len(q.operand_statuses) - 1)]
     elif q.operand_years and i > 0:

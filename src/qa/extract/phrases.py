@@ -179,6 +179,9 @@ def _after_periods(s: str, info: dict) -> str:
         tail_core = _strip_trailing(_strip_leading(tail))[0]
         if tail_core in _lexicon().lex["ratios.baseline_items"]:
             s = pieces[-2]  # 一般公共预算收入年初预算合计X亿元: the item precedes the period
+        elif tail_core in ("余额", "结余") and _strip_leading(pieces[-2]).strip():
+            # 预算稳定调节基金年初余额X万元: a point of the year inside the name of a balance
+            s = pieces[-2] + tail
         elif not tail_core:
             # 补助标准从2024年的人均每年94元: the item is before the period
             s = re.sub(r"(从|由|较|比|到|至)$", "", pieces[-2]) + tail
