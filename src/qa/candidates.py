@@ -137,9 +137,13 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
     scorer = RowScorer.load()
     out: list[Candidate] = []
     excluded: list[tuple[Figure, str]] = []
+    from .question import vocabulary
+    vocab = vocabulary()
     for r, h in hits.items():
         f = index.figures[r]
-        why = ans.conflict(q, f)
+        # (存款余额 asked: 存贷款余额 is deposits and loans together, 贷款余额 the other part;
+        # data/synonyms.json joined)
+        why = "joined" if vocab.not_the_part(phrase, f.item) else ans.conflict(q, f)
         if why:
             excluded.append((f, why))
             continue

@@ -75,6 +75,24 @@ class Vocabulary:
     distinct: tuple[str, ...] = ()  # longest first
     superlative_names: re.Pattern[str] = re.compile(r"(?!)")
     kind_words: tuple[str, ...] = ()
+    joined: dict[str, tuple[str, str]] = field(default_factory=dict)  # 存贷款 -> (存款, 贷款)
+
+    def part_of_joined(self, phrase: str) -> tuple[str, str, str] | None:
+        """(joined name, the part the phrase names, the other part) when the phrase names one part
+        of a joined name and not the joined name itself: 存款余额 -> (存贷款, 存款, 贷款)."""
+        for name, (a, b) in self.joined.items():
+            if name in phrase:
+                continue
+            for part, other in ((a, b), (b, a)):
+                if part in phrase and other not in phrase:
+                    return name, part, other
+        return None
+
+    def not_the_part(self, phrase: str, item: str) -> bool:
+        """Whether a row's item is the joined total or the other part of the one the phrase names
+        (存款余额 asked: not 存贷款余额, not 贷款余额)."""
+        joined = self.part_of_joined(phrase)
+        return bool(joined) and (joined[0] in item or (joined[2] in item and joined[1] not in item))
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +104,9 @@ def vocabulary() -> Vocabulary:
     distinct = tuple(sorted(raw.get("distinct", []), key=len, reverse=True))
     names = sorted(raw.get("superlative_names", []), key=len, reverse=True)
     superlative_names = re.compile("|".join(map(re.escape, names)) or r"(?!)")
-    return Vocabulary(rewrite, groups, families, distinct, superlative_names, tuple(raw.get("kind_words", [])))
+    joined = {k: (v[0], v[1]) for k, v in raw.get("joined", {}).items()}
+    return Vocabulary(rewrite, groups, families, distinct, superlative_names, tuple(raw.get("kind_words", [])),
+                      joined)
 
 
 def distinct_names(phrase: str) -> list[str]:

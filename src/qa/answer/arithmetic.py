@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..extract import to_base
 from ..lists import same_dimension
 from ..matching import MATCH_THRESHOLD, coverage, dimension, item_similarity
-from ..question import Query
+from ..question import Query, vocabulary
 from ..records import Answer, Figure
 from .common import (
     _EXEC,
@@ -107,6 +107,27 @@ class ArithmeticOps:
         text = f"{terms} = {fmt_decimal(value)}{unit}"
         return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)), unit=unit,
                       citations=_dedupe([self._cite(f) for f in picked]))
+
+    def _joined_less_other(self, question: str, q: Query, phrase: str, docs, ranks) -> Answer | None:
+        """A part the report states only inside a joined total (存款余额 of 存贷款余额X，其中贷款余额Y):
+        the total less the other part, both rows of one report, period and unit; None otherwise."""
+        joined = vocabulary().part_of_joined(phrase)
+        if joined is None or q.attribute != "amount":
+            return None
+        name, part, other = joined
+        lq = Query(**{**q.__dict__, "qtype": "lookup", "op": ""})
+        wholes = self.best_rows(phrase.replace(part, name), lq, docs, ranks)
+        for w in wholes[:1]:
+            for o in self.best_rows(phrase.replace(part, other), lq, [w.fig.doc], ranks):
+                whole, rest = w.fig, o.fig
+                if other in rest.item and name not in rest.item and dimension(rest) == dimension(whole) \
+                        and rest.period == whole.period and _base(rest) < _base(whole):
+                    value = _from_base(_base(whole) - _base(rest), whole.unit)
+                    text = (f"{whole.item}{whole.value_text}{whole.unit}，其中{rest.item}{rest.value_text}"
+                            f"{rest.unit}，{phrase}为二者之差{fmt_decimal(value)}{whole.unit}")
+                    return Answer(question, kind="calculation", answer=text, value=float(round(value, 2)),
+                                  unit=whole.unit, citations=_dedupe([self._cite(whole), self._cite(rest)]))
+        return None
 
     def _total(self, question: str, q: Query, docs, ranks) -> Answer:
         """'X一共多少': the total the report states for X, else X's members added up (the

@@ -46,7 +46,8 @@ class LookupOps:
             if misfit:
                 rows, reranked = self._reranked(phrase, q, docs, ranks, misfit)
             if not reranked:
-                before = self._level_before(question, q, phrase, docs, ranks)
+                before = self._level_before(question, q, phrase, docs, ranks) \
+                    or self._joined_less_other(question, q, phrase, docs, ranks)
                 return before if before is not None else self._not_found(question, q, phrase, docs, ranks)
         else:
             rows, reranked = self._reranked(phrase, q, docs, ranks, rows)

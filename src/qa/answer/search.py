@@ -118,9 +118,12 @@ class RowSearch:
         budgets = vocabulary().families.get("四本预算", ())  # (the four budgets, data/synonyms.json)
         in_budget = next(((b, phrase[len(b):]) for b in budgets if phrase.startswith(b)
                           and len(phrase) - len(b) >= 2 and phrase[len(b):] not in _BARE_HEADS), None)
+        vocab = vocabulary()
         out = []
         for i in ids | in_context:
             f = self.index.figures[i]
+            if vocab.not_the_part(phrase, f.item):
+                continue  # 存款余额 asked: 存贷款余额 is deposits and loans together, 贷款余额 the other
             if allowed is not None and f.doc not in allowed:
                 continue
             if named and not all(n in f.item or n in self.context[i] for n in named):
