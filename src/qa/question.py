@@ -218,6 +218,7 @@ _SCOPE = re.compile(rf"({'|'.join(map(re.escape, _BOTH_LEVELS))}|全[市县州�
 _KEPT_SCOPE = re.compile(rf"([市县州省区]本级|[市县州省区]级|本级)(?:自己)?(?:{'|'.join(_FIGURE_CONTEXT['scope_kept_verbs'])})")
 _ALLOCATED_SCOPE = re.compile(rf"(?:{'|'.join(_FIGURE_CONTEXT['scope_allocation_verbs'])})[给到]?"
                               rf"(?:{_LOWER_SCOPE}|{'|'.join(_FIGURE_CONTEXT['scope_allocated_lower'])})")
+SCOPE_WORD = _SCOPE  # (a scope word in any text: passages are ranked by the levels they speak of)
 SCOPE_ALIAS = {"市级": "市本级", "县级": "县本级", "州级": "州本级", "省级": "省本级", **_BOTH_LEVELS}
 
 

@@ -19,7 +19,7 @@ from ..index import Index
 from ..lists import GroupFinder
 from ..matching import GENERIC_ITEM, MATCH_THRESHOLD, bigrams, clause_contexts, generic_leads
 from ..places import NATION
-from ..question import Query, parse_question, search_text, validate_question
+from ..question import SCOPE_WORD, Query, canonical_scope, parse_question, scope_level, search_text, validate_question
 from ..records import Answer, Citation, Figure
 from ..retrieve import HybridRetriever
 from ..route import Router
@@ -139,6 +139,9 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
             # 2025年是怎么推进的: a passage under a heading of another year only (三、2026年工作安排)
             # is that year's plan or review; stable, so retrieval order holds within each side
             hits = sorted(hits, key=lambda h: _other_years_only(h.chunk.section, q.years[0]))
+        if scope_level(q.scope):
+            # 全州…为什么下降: a passage that speaks only of another level (州本级…) is that level's
+            hits = sorted(hits, key=lambda h: _other_levels_only(h.chunk.text, q.scope))
         hits = hits[:k]
         if not hits:
             return _abstain(question, "报告中没有找到与问题相关的内容。")
@@ -213,3 +216,10 @@ def _other_years_only(section: str, year: int) -> bool:
     headings = section.split(" > ")[1:]
     named = {int(y) for h in headings for y in _YEAR_IN_HEADING.findall(h)}
     return bool(named) and year not in named
+
+
+def _other_levels_only(text: str, scope: str) -> bool:
+    """Whether the passage names levels of government (全州, 州本级, 县区 …), none of them the
+    asked scope's level."""
+    named = {scope_level(canonical_scope(m)) for m in SCOPE_WORD.findall(text)} - {""}
+    return bool(named) and scope_level(scope) not in named
