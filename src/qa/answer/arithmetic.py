@@ -65,8 +65,9 @@ class ArithmeticOps:
             # row for every operand
             tops = [self.best_rows(p, q, docs, ranks) for p in q.items]
             same = all(tops) and len({id(t[0].fig) for t in tops}) == 1
-            both = tops[0][0].fig if same else self._pair_said_whole(q, docs, ranks)
-            if both is not None and _JOINED_NAME.search(both.item):
+            both = tops[0][0].fig if same else (self._pair_said_whole(q, docs, ranks)
+                                                 or self._list_said_whole(q, docs, ranks))
+            if both is not None and (_JOINED_NAME.search(both.item) or "、" in both.item):
                 cite = self._cite(both)
                 return Answer(question, kind="figure", answer=self._describe(both, cite), value=_num(both.value),
                               unit=both.unit, direction=both.direction, citations=[cite])
@@ -420,6 +421,20 @@ class ArithmeticOps:
                         if _JOINED_NAME.search(r.fig.item) and r.score >= 1.0]
                 return rows[0].fig if rows else None
         return None
+
+
+    def _list_said_whole(self, q: Query, docs, ranks) -> Figure | None:
+        """车船税、船舶吨税、烟叶税等其他税收合计: the list as the question says it is the report's
+        name of one row (an item naming every operand, A、B、C等…); None when no row so names them."""
+        names = [re.split(r"等", it)[0] for it in q.items]
+        start = q.norm.find(names[0])
+        end = q.norm.find(q.items[-1], start) + len(q.items[-1]) if start >= 0 else -1
+        if start < 0 or end <= start or "、" not in q.norm[start:end]:
+            return None
+        said = q.norm[start:end]
+        rows = [r.fig for r in self.best_rows(said, q, docs, ranks)
+                if all(len(n) >= 2 and n in r.fig.item for n in names)]
+        return rows[0] if rows else None
 
 
 _BALANCE = re.compile(r"余额|结余|结存|剩余")
