@@ -179,6 +179,9 @@ class Query:
     # (以旧换新带动的消费: the report says 带动消费 of more than one driver), the whole that parts
     # are asked of (再融资债券中，一般债券和专项债券: not the new bonds' 一般债券)
     said_with: dict[str, str] = field(default_factory=dict)
+    # item -> the name the question gives it in parentheses (卖地收入（国有土地使用权出让收入）): tried
+    # when the item itself finds no row
+    glossed: dict[str, str] = field(default_factory=dict)
 
     @property
     def wants_figure(self) -> bool:
@@ -600,6 +603,9 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         # 经济技术开发区税收收入: the zone's row, whose heading or sentence names the zone
         q.items = [zone.group(2)]
         q.said_with[zone.group(2)] = zone.group(1)
+    if q.qtype in ("lookup", "change") and len(q.items) == 1 and (gloss := _GLOSS.search(q.norm)) \
+            and not _NOT_A_GLOSS.match(gloss.group(1)) and not _SCOPE.search(gloss.group(1)):
+        q.glossed[q.items[0]] = gloss.group(1)
     if q.qtype in ("lookup", "change") and q.attribute != "ratio":
         # (a list's name keeps its 预算: 三公经费预算合计; 完成预算的比例 asks the outturn's ratio)
         q.items = [_status_off_item(q, it) for it in q.items]
@@ -955,6 +961,12 @@ def _items(rest: str, q: Query) -> list[str]:
     if (q.qtype == "change" and _AGAINST_LAST_YEAR.search(rest)) or q.op == "diff" or q.qtype == "compare":
         whole = _TRAILING.sub("", whole)  # 比上年多争取了多少 / 比预算多收了多少 / 哪一级更多: 多 says which way, not what
     return [whole] if whole else []
+
+
+# 卖地收入（国有土地使用权出让收入）: the item's formal name, given in parentheses after it; a note
+# (含…, 不含…, 主要是…) or a list (A、B) is no name
+_GLOSS = re.compile(r"[(（]([\u4e00-\u9fff“”]{4,20}(?:收入|支出|资金|基金|税|费|补助|补贴|余额|债务|债券|投资|经费|标准|价格|指数))[)）]")
+_NOT_A_GLOSS = re.compile(r"含|不含|包括|包含|即|主要|以|按|其中|扣除|剔除")
 
 
 # A中B / A里的B, A a whole (…收入, …基金, …预算): B is asked (中央, 中小学, 中职 are names, not 中)

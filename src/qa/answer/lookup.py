@@ -38,6 +38,10 @@ class LookupOps:
     def lookup(self, question: str, q: Query, docs, ranks) -> Answer:
         phrase = q.items[0]
         rows = self.best_rows(phrase, q, docs, ranks)
+        if not rows and q.glossed.get(phrase):
+            # 地方卖地收入（国有土地使用权出让收入）: the name the question gave it in parentheses
+            phrase = q.glossed[phrase]
+            rows = self.best_rows(phrase, q, docs, ranks)
         reranked: dict = {}
         if not rows:
             # the item matched, but as the wrong measure (教育投入 asked: the 万名 pupils in its
