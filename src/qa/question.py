@@ -173,6 +173,7 @@ class Query:
     operand_years: list[int] = field(default_factory=list)
     operand_statuses: list[str] = field(default_factory=list)
     operand_points: list[str] = field(default_factory=list)  # a stock at the year's end against its start
+    yearly_average: bool = False  # 年均增长多少: the change per year averaged over a span, not one year's
     # other readings of two operands when a name holds a 和 itself (A和B的改革补助和C)
     alternatives: list[list[str]] = field(default_factory=list)
     # item -> words the row's sentence must also say: the driver of an item asked as what it drove
@@ -419,6 +420,8 @@ def parse_question(text: str, places: dict[str, str] | None = None) -> Query:
     q.unread = [w for w in q.unread if w not in (places or {})]  # (zhangye: a place in pinyin)
     _read_type(q, rest, scopes, year_list)
     rest = _read_two_points(q, rest)
+    if q.qtype == "change" and "年均" in rest:
+        q.yearly_average, rest = True, rest.replace("年均", " ")
     _read_items(q, rest, scopes, year_list)
     if q.operand_points and q.items:
         # (a stock at two points: its balances, not what was put in or taken out during the year)

@@ -179,9 +179,11 @@ class Answerer(RowSearch, LookupOps, SuperlativeOps, CompareOps, ArithmeticOps):
         change = ""
         if f.direction and f.change_start is not None and f.change_end is not None:
             change = text[f.change_start:f.change_end]
+            before = text[max(f.sent_start, f.change_start - 8):f.change_start]
             if f.direction not in change:
-                before = text[max(f.sent_start, f.change_start - 8):f.change_start]
                 change = ("同比" if "同比" in before else "") + f.direction + change
+            if "年均" in before and "年均" not in change:
+                change = "年均" + change  # (an average over years, not the year's own growth)
         elif f.direction and f.change_value is not None:
             change = f"{f.direction}{fmt_decimal(f.change_value)}{f.change_unit or ''}"
         item = f.item

@@ -325,6 +325,10 @@ class RowSearch:
             return "place"  # 三、某某管理区 > …: the zone's own figure answers no question about the city
         if q.scope and "本级" in q.scope and not f.scope and not _scope_said_before(q.scope, f, doc.text):
             return "scope"  # an unlabelled figure is 本级 only if its paragraph says so before it
+        averaged = "年均" in doc.text[max(f.sent_start, f.start - 8):f.start] \
+            or (f.change_end is not None and "年均" in doc.text[f.end:f.change_end])
+        if q.yearly_average and not averaged:
+            return "period"  # 年均增长多少: a year's own growth is not the average over the span
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
@@ -341,8 +345,9 @@ class RowSearch:
             return "status"
         if _year_conflict(q.years, f, doc.years):
             return "year"
-        if _period_conflict(q.period, f, q.years, said) or _point_conflict(q.point, f):
-            return "period"
+        if _point_conflict(q.point, f) or not (q.yearly_average and averaged) \
+                and _period_conflict(q.period, f, q.years, said):
+            return "period"  # (…增长至2025年的Y，年均增长N%: the average is the span's, whatever year Y is)
         if q.attribute == "standard" and q.qtype == "lookup" and f.measure == "change":
             return "measure"  # 标准提高后是多少: 标准提高20元 says by how much, not the standard
         return ""
