@@ -75,12 +75,20 @@ def scope_breakdown(s: Sentence, c: Cand) -> bool:
 
 def _last_named(rows: list[Row], row: Row) -> Row | None:
     """The last level figure before `row` at its depth that names an item (the levels of a
-    breakdown, 省级X，市县Y, are passed over)."""
-    for r in reversed(rows):
-        if r is not row and r.kind == "level" and r.depth == row.depth and not r.baseline \
-                and not r.scope_only:
-            return r
-    return None
+    breakdown, 省级X，市县Y, are passed over); None when several named figures stand between
+    an earlier level of the breakdown and `row` (市本级X，主要是A、B、C…，县区Y: the list is the
+    first level's detail, and Y is the whole's other level)."""
+    before = [r for r in rows if r is not row and r.kind == "level" and r.depth == row.depth and not r.baseline]
+    while before and before[-1].scope_only:
+        before.pop()  # (the levels just before: 省级X, then 市县Y splits the same figure)
+    last = None
+    count = 0
+    for r in reversed(before):
+        if r.scope_only:
+            return last if count == 1 else None
+        last = last or r
+        count += 1
+    return last
 
 
 def _adds_up(parts: list[Row], whole: Row) -> bool:
