@@ -141,9 +141,9 @@ class GroupFinder:
             return []
         for key in sorted(ranks, key=ranks.get)[:5]:  # (the passage naming the group may hold no figure)
             chunk = self.chunks[key]
-            at = locate(q.group, chunk.text)
+            at = locate_head(q.group, chunk.text)
             if at < 0:
-                continue
+                continue  # (1.一般公共预算 over its bullets does not name 一般公共预算重点支出: the head is missing)
             text = self.index.documents[chunk.doc].text
             pos = chunk.start + at
             line_end = text.find("\n", pos)
@@ -319,6 +319,17 @@ def locate(phrase: str, text: str) -> int:
             at = text.find(phrase[start:start + length])
             if at >= 0 and length >= min(4, len(phrase)):
                 return at
+    return -1
+
+
+def locate_head(phrase: str, text: str) -> int:
+    """Where the phrase's longest ending of 4+ characters (its head: 重点支出 of 优先保障重点支出)
+    first occurs in text, or -1: a name that says only the phrase's owner (一般公共预算 of
+    一般公共预算重点支出) is not found."""
+    for start in range(0, max(len(phrase) - 3, 1)):
+        at = text.find(phrase[start:])
+        if at >= 0:
+            return at
     return -1
 
 
