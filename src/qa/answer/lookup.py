@@ -186,7 +186,7 @@ def _most_precise_first(rows: list[Scored], candidates: list[Scored]) -> list[Sc
     top = rows[0].fig
     for r in candidates[:8]:
         f = r.fig
-        if (f.doc, f.item, f.scope, f.measure) != (top.doc, top.item, top.scope, top.measure) \
+        if (f.doc, f.item, f.scope, f.measure, f.parent) != (top.doc, top.item, top.scope, top.measure, top.parent) \
                 or None not in (f.year, top.year) and f.year != top.year:
             continue
         a, b = _base(top), _base(f)
