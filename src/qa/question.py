@@ -198,7 +198,7 @@ _UNTIL = re.compile(r"截[至止]\s*(?:\d{4}年)?\s*(\d{1,2})\s*月(?:底|末|�
 # 6月当月 / 6月份 / 6月单月: that month alone (also how a row would state it)
 ONE_MONTH = re.compile(r"(?<![\d\-—–~～至到])(\d{1,2})\s*月(?:份当月|份|当月|单月)")
 # the levels under the place (its counties and districts): one scope, however a report spells it
-_LOWER_SCOPE = r"各?(?:县市区|县[(（]市、区[)）]|县[(（]区[)）]|县区|区县)级?"
+_LOWER_SCOPE = r"各?(?:县市区|县[(（]市、区[)）]|县[(（]区[)）]|县区|区县)(?:这?一?级)?"  # (县（市、区）一级)
 LOWER_SCOPE = "县区"
 _LOWER_SCOPE_BRACKETS = re.compile(r"县[(（]市、区[)）]")
 LOWER_SCOPE_WORDS = ("县区", "区县", "县市区", "县（市、区）", "县(市、区)", "县（区）", "县(区)")
@@ -458,8 +458,11 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
             if places[alias] not in q.places:
                 q.places.append(places[alias])
             if not alias.isascii():
-                # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级
-                rest = re.sub(re.escape(alias) + r"(?:自治州|自治县|市|州|县|区)?(?!本级|级)", " ", rest)
+                # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级; only the place's
+                # own level word goes with it (三门峡县（市、区）: 县（市、区） is the city's counties)
+                own = "|".join(w for w in ("自治州", "自治县", "市", "州", "县", "区") if places[alias].endswith(w))
+                suffix = f"(?:{own})?" if own else ""
+                rest = re.sub(re.escape(alias) + suffix + r"(?!本级|级)", " ", rest)
     if "全国" in places.values() and _NATIONAL.search(rest):
         # 国家拟安排…/国务院: the country (not 国家助学金, an item's name)
         if "全国" not in q.places:
