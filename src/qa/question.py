@@ -609,6 +609,13 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         # 经济技术开发区税收收入: the zone's row, whose heading or sentence names the zone
         q.items = [zone.group(2)]
         q.said_with[zone.group(2)] = zone.group(1)
+    if q.qtype in ("lookup", "change") and len(q.items) == 1 and (payer := _PAYER.search(q.norm)) \
+            and _TRANSFER.search(q.items[0]):
+        # 省里给的转移支付 / 安徽省给淮南的专项转移支付: the transfers from that level (省对我市…),
+        # not those the place passes down (市对县区…)
+        item = re.sub(rf"^.*?{payer.group(1)}(?:里|级)?", "", q.items[0]) or q.items[0]
+        q.items = [item]
+        q.said_with[item] = payer.group(1)
     if q.qtype in ("lookup", "change") and len(q.items) == 1 and (gloss := _GLOSS.search(q.norm)) \
             and not _NOT_A_GLOSS.match(gloss.group(1)) and not _SCOPE.search(gloss.group(1)):
         q.glossed[q.items[0]] = gloss.group(1)
@@ -969,6 +976,9 @@ def _items(rest: str, q: Query) -> list[str]:
     return [whole] if whole else []
 
 
+# who pays a transfer: the level before 给 (省里给的, 中央给的, 安徽省给淮南的)
+_PAYER = re.compile(r"(省|中央|上级)(?:里|级|财政)?给")
+_TRANSFER = re.compile(r"转移支付|税收返还|补助|返还")
 # 卖地收入（国有土地使用权出让收入）: the item's formal name, given in parentheses after it; a note
 # (含…, 不含…, 主要是…) or a list (A、B) is no name
 _GLOSS = re.compile(r"[(（]([\u4e00-\u9fff“”]{4,20}(?:收入|支出|资金|基金|税|费|补助|补贴|余额|债务|债券|投资|经费|标准|价格|指数))[)）]")
