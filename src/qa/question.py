@@ -609,6 +609,11 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         # 经济技术开发区税收收入: the zone's row, whose heading or sentence names the zone
         q.items = [zone.group(2)]
         q.said_with[zone.group(2)] = zone.group(1)
+    if q.op == "share" and len(q.items) == 2 and _SHARE_IN_MONEY.search(q.norm):
+        # 社保基金收入中财政补贴占多少钱: the part's amount, asked as money, not its share
+        part, whole = q.items
+        q.qtype, q.op, q.items = "lookup", "", [part]
+        q.said_with[part] = whole
     if q.qtype in ("lookup", "change") and len(q.items) == 1 and (payer := _PAYER.search(q.norm)) \
             and _TRANSFER.search(q.items[0]):
         # 省里给的转移支付 / 安徽省给淮南的专项转移支付: the transfers from that level (省对我市…),
@@ -976,6 +981,7 @@ def _items(rest: str, q: Query) -> list[str]:
     return [whole] if whole else []
 
 
+_SHARE_IN_MONEY = re.compile(r"占(?:了)?多少(?:钱|[万亿]?元)")
 # who pays a transfer: the level before 给 (省里给的, 中央给的, 安徽省给淮南的)
 _PAYER = re.compile(r"(省|中央|上级)(?:里|级|财政)?给")
 _TRANSFER = re.compile(r"转移支付|税收返还|补助|返还")
