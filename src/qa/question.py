@@ -291,11 +291,12 @@ _GROWTH_MOST = re.compile(r"(?:增|涨|长|升|提高)[\u4e00-\u9fff]{0,2}?最|�
 _SUPERLATIVE = re.compile(r"最(多|少|大|小|高|低|快|慢|强|弱|厉害|猛|明显|显著|严重|突出)|增幅最|降幅最|增速最|排名第一|排第一|位居第一|居首")
 _COMPARE = re.compile(r"哪个|哪一个|哪项|哪一项|哪块|哪一块|哪类|哪一类|哪一级|哪级|哪方面|哪边|谁|还是|是否超过|是否高于|是否低于|更多|更少|更高|更低|更快")
 _SUM = re.compile(r"合计|总共|一共|加起来|共计|之和|总和|加上|总计")
-_DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去")
+_DIFF = re.compile(r"差额|相差|差多少|差了多少|比.{1,20}?(多|少|高|低)\w{0,3}?(多少|几)|多出|少了多少|高出|低了多少|减去|"
+                   r"扣掉|减掉|去掉")
 # "A里/中，B以外的部分": A - B
 # 中 as "in", not the 中 of 中央/中小/中职 …
 _IN = r"(?:里面|里|当中|之中|中(?![央国小心期长等职学医药]))"
-_DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减去")
+_DIFF_WORD = re.compile(r"差额|相差|差多少|差了多少|多出|高出|减去|扣掉|减掉|去掉")
 _EXCEPT = re.compile(r"^(.{2,30}?)" + _IN + r"[，,]?(?:除了?)?(.{2,30}?)(?:以外|之外)")
 _SURPLUS = re.compile(r"结余|结存(?!限额)|收支差|收支缺口|缺口|收大于支|支大于收|收支相抵|相抵")
 # "A相当于B的百分之几 / A是B的百分之多少": A / B, as a share
@@ -388,7 +389,7 @@ _TRAILING_VERBS = frozenset(("定", "定为", "用", "掉", "用掉", "花掉", 
 _FILLER_TOKEN = re.compile(rf"(?:{_FILLER_WORDS})+")
 # one-character question words a guessed word may swallow (额是, 数比, 多收)
 _FILLER_TAIL = re.compile(r"(?<=.)[是为有比收]$")
-_CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 同 对比 相比 vs 占".split())
+_CONNECTORS = frozenset("和 与 跟 及 以及 、 还是 比 加上 减去 扣掉 减掉 去掉 同 对比 相比 vs 占".split())
 _TRAILING = re.compile(r"(多|少|高|低|快|慢|大|小|强|弱)+$")
 
 
@@ -960,6 +961,8 @@ def _items(rest: str, q: Query) -> list[str]:
         if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
             whose, raw[0] = raw[0][:len(raw[0]) - len(_after_subject(raw[0]))].rstrip("的"), _after_subject(raw[0])
         parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in raw]
+        if q.op == "diff":  # 送审金额扣掉审减后: what is taken away, not a time after it
+            parts = [re.sub(r"(?<=..)[之以]?后$", "", p) for p in parts]
         parts = [p for p in parts if len(p) >= 2]
         if len(parts) >= 2:
             parts = _inherit_subject(_share_head(parts))
