@@ -132,7 +132,7 @@ class RowSearch:
                 continue  # 烟叶税 asked: 车船税、船舶吨税、烟叶税等…合计 is several taxes together
             if driver and chars_shared(driver, self.said_around(f)) < 0.75:
                 continue  # 以旧换新带动的消费 asked: 消费券拉动的消费 is another driver's
-            if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i]:
+            if local_part and f.scope == "全国" and "地方" not in f.item + self.context[i] + self.said_around(f):
                 continue  # 地方税收收入 asked of a national report: 全国税收收入 is the whole
             if self._excluded_by_note(phrase, f):
                 continue  # 国有资产（不含自然资源）: the row says it is not the 自然资源 asked
