@@ -461,7 +461,7 @@ def _read_places(q: Query, rest: str, places: dict[str, str]) -> str:
                 q.places.append(places[alias])
             if not alias.isascii():
                 # 红河州 / 三明市 go with the name; 红河州本级 keeps its scope 州本级; only the place's
-                # own level word goes with it (三门峡县（市、区）: 县（市、区） is the city's counties)
+                # own level word goes with it (某某县（市、区） of a city 某某市: 县（市、区） is the city's counties)
                 own = "|".join(w for w in ("自治州", "自治县", "市", "州", "县", "区") if places[alias].endswith(w))
                 suffix = f"(?:{own})?" if own else ""
                 rest = re.sub(re.escape(alias) + suffix + r"(?!本级|级)", " ", rest)
@@ -618,7 +618,7 @@ def _read_items(q: Query, rest: str, scopes: list[str], year_list: list[int]) ->
         q.said_with[part] = whole
     if q.qtype in ("lookup", "change") and len(q.items) == 1 and (payer := _PAYER.search(q.norm)) \
             and _TRANSFER.search(q.items[0]):
-        # 省里给的转移支付 / 安徽省给淮南的专项转移支付: the transfers from that level (省对我市…),
+        # 省里给的转移支付 / X省给Y市的专项转移支付: the transfers from that level (省对我市…),
         # not those the place passes down (市对县区…)
         item = re.sub(rf"^.*?{payer.group(1)}(?:里|级)?", "", q.items[0]) or q.items[0]
         q.items = [item]
@@ -986,7 +986,7 @@ def _items(rest: str, q: Query) -> list[str]:
 
 
 _SHARE_IN_MONEY = re.compile(r"占(?:了)?多少(?:钱|[万亿]?元)")
-# who pays a transfer: the level before 给 (省里给的, 中央给的, 安徽省给淮南的)
+# who pays a transfer: the level before 给 (省里给的, 中央给的, X省给Y市的)
 _PAYER = re.compile(r"(省|中央|上级)(?:里|级|财政)?给")
 _TRANSFER = re.compile(r"转移支付|税收返还|补助|返还")
 # 卖地收入（国有土地使用权出让收入）: the item's formal name, given in parentheses after it; a note

@@ -424,14 +424,14 @@ class ArithmeticOps:
 
 
     def _list_said_whole(self, q: Query, docs, ranks) -> Figure | None:
-        """车船税、船舶吨税、烟叶税等其他税收合计: the list as the question says it is the report's
+        """A税、B税、C税等其他税收合计: the list as the question says it is the report's
         name of one row (an item naming every operand, A、B、C等…); None when no row so names them."""
         names = [re.split(r"等|这些|这几|那些", it)[0] for it in q.items]  # (…烟叶税这些其他税收)
         start = q.norm.find(names[0])
         end = q.norm.find(q.items[-1], start) + len(q.items[-1]) if start >= 0 else -1
         if start < 0 or end <= start or "、" not in q.norm[start:end]:
             return None
-        said = re.sub(r"这些|这几|那些", "等", q.norm[start:end])  # (A、B、C这些其他税收: A、B、C等…)
+        said = re.sub(r"这些|这几|那些", "等", q.norm[start:end])  # (A、B、C这些其他…: A、B、C等…)
         rows = [r.fig for r in self.best_rows(said, q, docs, ranks)
                 if all(len(n) >= 2 and n in r.fig.item for n in names)]
         return rows[0] if rows else None
