@@ -325,17 +325,17 @@ class RowSearch:
             return "place"  # 三、某某管理区 > …: the zone's own figure answers no question about the city
         if q.scope and "本级" in q.scope and not f.scope and not _scope_said_before(q.scope, f, doc.text):
             return "scope"  # an unlabelled figure is 本级 only if its paragraph says so before it
-        averaged = "年均" in doc.text[max(f.sent_start, f.start - 8):f.start] \
-            or (f.change_end is not None and "年均" in doc.text[f.end:f.change_end])
+        averaged_row = "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]  # 年均增长N%
+        averaged_change = f.change_end is not None and "年均" in doc.text[f.end:f.change_end]  # …Y亿元，年均增长N%
+        averaged = averaged_row or averaged_change
         if q.yearly_average and not averaged:
             return "period"  # 年均增长多少: a year's own growth is not the average over the span
         said = ""
         if q.period and _SPAN_OF_YEARS.search(q.period):
             said = f.section + doc.text[doc.text.rfind("\n", 0, f.start) + 1:f.end + 12]
-        elif q.years and len(q.years) == 1 and "年均" in doc.text[max(f.sent_start, f.start - 8):f.start]:
+        elif q.years and len(q.years) == 1 and averaged_row:
             return "year"  # 年均增长N%: an average over years, not the asked year's growth
-        elif q.years and len(q.years) == 1 and q.attribute == "change" and f.change_end is not None \
-                and "年均" in doc.text[f.end:f.change_end]:
+        elif q.years and len(q.years) == 1 and q.attribute == "change" and averaged_change:
             return "year"  # …增加至2025年的Y亿元，年均增长N%: the level is the year's, the change is not
         if _scope_conflict(q.scope, f):
             return "scope"
