@@ -960,7 +960,8 @@ def _items(rest: str, q: Query) -> list[str]:
         raw = _split(rest)
         whose = ""
         if q.qtype == "compare" or q.op == "sum":  # (a share's part keeps its whose: 落地实施的项目)
-            whose, raw[0] = raw[0][:len(raw[0]) - len(_after_subject(raw[0]))].rstrip("的"), _after_subject(raw[0])
+            after = _after_subject(raw[0])
+            whose, raw[0] = _clean(raw[0][:len(raw[0]) - len(after)].rstrip("的")), after
         parts = [_TRAILING.sub("", _clean(_drop_context(_cut_counted(p)))) for p in raw]
         if q.op == "diff":  # 送审金额扣掉审减后: what is taken away, not a time after it
             parts = [re.sub(r"(?<=..)[之以]?后$", "", p) for p in parts]
@@ -970,9 +971,9 @@ def _items(rest: str, q: Query) -> list[str]:
             whole = _clean(_context_of(_cut_counted(raw[0])))
             if len(whole) >= 2 and (q.qtype == "compare" or q.op == "sum"):
                 q.said_with.update({p: whole for p in parts if whole not in p})
-            elif q.op == "sum" and len(_clean(whose)) >= 2:
+            elif q.op == "sum" and len(whose) >= 2:
                 # 再融资债券转贷给市县的一般债券和专项债券: the parts of that whole, not of another's
-                q.said_with.update({p: _clean(whose) for p in parts if _clean(whose) not in p})
+                q.said_with.update({p: whose for p in parts if whose not in p})
             return parts
     if q.qtype in ("lookup", "change") and not q.op:
         part = _PART_ASKED.search(rest)
