@@ -28,6 +28,8 @@ from .common import (
     fmt_decimal,
 )
 
+# the change asked as a rate (提高了百分之几), where the report states the former and new values only
+_RATE_ASKED = re.compile(r"百分之(?:几|多少)|百分比|增长率|增幅|涨幅|几成")
 # the change is on the year before (比上年/较上年/同比), not on a budget or another baseline
 _PRIOR_YEAR = re.compile(r"比上年|较上年|比去年|较去年|同比")
 
@@ -123,6 +125,13 @@ class LookupOps:
             if before is not None:  # 由X元提高到Y元: the change is Y - X
                 cite = self._cite(top)
                 diff = _from_base(_base(top) - _base(before), top.unit)
+                if _RATE_ASKED.search(q.norm) and top.unit not in ("%", "个百分点") and _base(before):
+                    # 由670元提高到700元, 提高了百分之几 asked: the rise over the former value
+                    rate = (_base(top) - _base(before)) / _base(before) * 100
+                    text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
+                            f"{'增长' if rate >= 0 else '下降'}{fmt_decimal(abs(rate))}%")
+                    return Answer(question, kind="calculation", answer=text, value=float(round(abs(rate), 2)),
+                                  unit="%", direction="增长" if rate >= 0 else "下降", citations=[cite])
                 unit = "个百分点" if top.unit == "%" else top.unit  # 20% -> 16% is 4 points, not 4%
                 text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
                         f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}")
