@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from .config import DATA_DIR
 from .matching import GENERIC_ITEM, coverage, dimension, item_similarity, same_kind
-from .question import scope_level
+from .question import scope_level, vocabulary
 from .records import Figure
 from .rows import section_topic
 
@@ -137,7 +137,6 @@ def candidate_rows(ans: "Answerer", phrase: str, q: "Query", docs: list[str] | N
     scorer = RowScorer.load()
     out: list[Candidate] = []
     excluded: list[tuple[Figure, str]] = []
-    from .question import vocabulary
     vocab = vocabulary()
     for r, h in hits.items():
         f = index.figures[r]

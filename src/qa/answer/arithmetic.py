@@ -422,7 +422,6 @@ class ArithmeticOps:
                 return rows[0].fig if rows else None
         return None
 
-
     def _list_said_whole(self, q: Query, docs, ranks) -> Figure | None:
         """A税、B税、C税等其他税收合计: the list as the question says it is the report's
         name of one row (an item naming every operand, A、B、C等…); None when no row so names them."""

@@ -125,16 +125,15 @@ class LookupOps:
             if before is not None:  # 由X元提高到Y元: the change is Y - X
                 cite = self._cite(top)
                 diff = _from_base(_base(top) - _base(before), top.unit)
+                from_to = f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
                 if _RATE_ASKED.search(q.norm) and top.unit not in ("%", "个百分点") and _base(before):
                     # 由670元提高到700元, 提高了百分之几 asked: the rise over the former value
                     rate = (_base(top) - _base(before)) / _base(before) * 100
-                    text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
-                            f"{'增长' if rate >= 0 else '下降'}{fmt_decimal(abs(rate))}%")
+                    text = f"{from_to}{'增长' if rate >= 0 else '下降'}{fmt_decimal(abs(rate))}%"
                     return Answer(question, kind="calculation", answer=text, value=float(round(abs(rate), 2)),
                                   unit="%", direction="增长" if rate >= 0 else "下降", citations=[cite])
                 unit = "个百分点" if top.unit == "%" else top.unit  # 20% -> 16% is 4 points, not 4%
-                text = (f"{top.item}由{before.value_text}{before.unit}变为{top.value_text}{top.unit}，"
-                        f"{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}")
+                text = f"{from_to}{'增加' if diff >= 0 else '减少'}{fmt_decimal(abs(diff))}{unit}"
                 return Answer(question, kind="calculation", answer=text, value=float(round(abs(diff), 2)),
                               unit=unit, direction="增加" if diff >= 0 else "减少", citations=[cite])
         # (过紧日子压减支出 asked as 压减了多少: the row's own verb says its value is the change)
